@@ -1,0 +1,129 @@
+"""Friender: the Flask application factory."""
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
+
+from . import models  # noqa: F401  (registers the tables with SQLAlchemy before migrations run)
+from .commands import storage_cli
+from .config import config_class
+from .errors import register_error_handlers, register_jwt_handlers
+from .extensions import api, bcrypt, cors, db, jwt, limiter, migrate
+from .schemas import MAX_DATABASE_ID, ErrorSchema
+from .security import register_security_headers
+from .storage import init_app as init_storage
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """``<int:…>`` in every route: ids are 1 … 2³¹−1, so a larger number is a 404, not a database error."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        super().__init__(url_map, min=1, max=MAX_DATABASE_ID)
+
+
+def create_app(config=None):
+    """Build the app.
+
+    ``config`` is an environment name (``"testing"``), or a dict of settings applied over the
+    class chosen by ``FRIENDER_ENV`` (the tests pass the database URL this way).
+    """
+    overrides = config if isinstance(config, dict) else {}
+    settings = config_class(config if isinstance(config, str) else overrides.get("FRIENDER_ENV"))
+
+    app = Flask(__name__, static_folder=None)
+    app.url_map.converters["int"] = DatabaseIdConverter
+    app.config.from_object(settings)
+    app.config.update(overrides)
+    settings.finalize(app)
+
+    if app.config["TRUSTED_PROXY_COUNT"]:
+        count = app.config["TRUSTED_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count)
+
+    _init_extensions(app)
+    init_storage(app)
+    _register_blueprints(app)
+    register_error_handlers(app)
+    register_security_headers(app)
+    app.cli.add_command(storage_cli)
+    return app
+
+
+def _init_extensions(app):
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    bcrypt.init_app(app)
+    jwt.init_app(app)
+    limiter.init_app(app)
+    cors.init_app(
+        app,
+        resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"]}},
+        supports_credentials=True,
+        allow_headers=["Authorization", "Content-Type", "X-CSRF-TOKEN", "Last-Event-ID"],
+    )
+    api.ERROR_SCHEMA = ErrorSchema
+    api.init_app(app)
+
+    from .auth import blocklist
+    from .auth import service as auth_service
+    from .redis_client import init_redis
+
+    init_redis(app)
+    blocklist.init_blocklist(app)
+    jwt.token_in_blocklist_loader(lambda _header, payload: auth_service.is_token_revoked(payload))
+    jwt.user_lookup_loader(lambda _header, payload: auth_service.load_user(payload))
+    register_jwt_handlers(jwt)
+
+    from .events import init_events
+
+    init_events(app)
+
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            _enable_sqlite_foreign_keys(db.engine)
+
+
+def _enable_sqlite_foreign_keys(engine):
+    """SQLite ignores ON DELETE CASCADE unless each connection turns foreign keys on."""
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def _register_blueprints(app):
+    from . import health, web
+    from .auth.routes import blp as auth_blp
+    from .discovery.commands import cli as discovery_cli
+    from .discovery.routes import blp as discovery_blp
+    from .events.routes import blp as events_blp
+    from .matches.routes import blp as matches_blp
+    from .messages.routes import blp as messages_blp
+    from .photos.routes import blp as photos_blp
+    from .profiles.routes import blp as profiles_blp
+    from .safety.routes import blp as safety_blp
+    from .storage.routes import blp as storage_blp
+
+    blueprints = (
+        auth_blp,
+        profiles_blp,
+        photos_blp,
+        storage_blp,
+        discovery_blp,
+        matches_blp,
+        safety_blp,
+        messages_blp,
+        events_blp,
+        health.blp,
+    )
+    for blueprint in blueprints:
+        api.register_blueprint(blueprint)
+    app.register_blueprint(web.bp)
+    app.cli.add_command(discovery_cli)

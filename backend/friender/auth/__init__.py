@@ -1,0 +1,1 @@
+"""Accounts: sign up, log in, refresh and log out with JWTs."""

@@ -1,0 +1,125 @@
+"""Account rules: who may sign up, how a login is checked, which tokens are issued and revoked."""
+
+import functools
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
+from jwt import PyJWTError
+from sqlalchemy.exc import IntegrityError
+
+from ..errors import Conflict, Unauthorized
+from ..extensions import bcrypt, db
+from ..models import User
+from .blocklist import blocklist
+
+INVALID_CREDENTIALS = "Invalid username or password."
+
+
+def signup(username, email, password, display_name=None):
+    """Create an account; usernames and emails are unique whatever their case."""
+    taken = {}
+    if _find_by(User.username, username):
+        taken["username"] = ["That username is taken."]
+    if _find_by(User.email, email):
+        taken["email"] = ["An account with that email already exists."]
+    if taken:
+        raise Conflict("That username or email is already registered.", fields=taken)
+    user = User(
+        username=username,
+        email=email,
+        password_hash=hash_password(password),
+        display_name=display_name,
+        hobbies=[],
+        interests=[],
+    )
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError:  # Two signups raced for the same name; the index decided.
+        db.session.rollback()
+        raise Conflict("That username or email is already registered.") from None
+    return user
+
+
+def authenticate(login, password):
+    """Return the user whose username or email is ``login`` and whose password matches.
+
+    Unknown users and wrong passwords fail with the same message after the same work.
+    """
+    column = User.email if "@" in login else User.username
+    user = _find_by(column, login)
+    if user is None:
+        bcrypt.check_password_hash(_dummy_hash(current_app.config["BCRYPT_LOG_ROUNDS"]), password)
+        raise Unauthorized(INVALID_CREDENTIALS)
+    if not check_password(user, password):
+        raise Unauthorized(INVALID_CREDENTIALS)
+    return user
+
+
+def hash_password(password):
+    """bcrypt hash of a password (cost from ``BCRYPT_LOG_ROUNDS``)."""
+    return bcrypt.generate_password_hash(password).decode()
+
+
+def check_password(user, password):
+    """True when ``password`` is the user's password."""
+    return bcrypt.check_password_hash(user.password_hash, password)
+
+
+def issue_tokens(user):
+    """An access and a refresh token whose ``sub`` is the user id as a string."""
+    identity = str(user.id)
+    return create_access_token(identity=identity), create_refresh_token(identity=identity)
+
+
+def issue_access_token(user_id_str):
+    """A new access token for the identity of a valid refresh token."""
+    return create_access_token(identity=user_id_str)
+
+
+def revoke_token(payload):
+    """Revoke the token described by its decoded payload."""
+    expires_at = datetime.fromtimestamp(payload["exp"], UTC)
+    blocklist().revoke(payload["jti"], payload["type"], int(payload["sub"]), expires_at)
+
+
+def logout(access_payload, refresh_token=None):
+    """Revoke the access token and, when given and owned by the same user, the refresh token."""
+    revoke_token(access_payload)
+    if refresh_token:
+        try:
+            refresh_payload = decode_token(refresh_token, allow_expired=True)
+        except PyJWTError:
+            refresh_payload = None
+        if (
+            refresh_payload
+            and refresh_payload.get("type") == "refresh"
+            and refresh_payload["sub"] == access_payload["sub"]
+        ):
+            revoke_token(refresh_payload)
+    db.session.commit()
+
+
+def is_token_revoked(payload):
+    """True when the token was revoked by a logout."""
+    return blocklist().is_revoked(payload["jti"])
+
+
+def load_user(payload):
+    """The user a valid token names, or None when the account is gone."""
+    try:
+        return db.session.get(User, int(payload["sub"]))
+    except (TypeError, ValueError):
+        return None
+
+
+@functools.cache
+def _dummy_hash(rounds):
+    """A hash checked when the username is unknown, so both failures cost one bcrypt verification."""
+    return bcrypt.generate_password_hash("no-such-user-password", rounds).decode()
+
+
+def _find_by(column, value):
+    return db.session.execute(sa.select(User).where(sa.func.lower(column) == value.lower())).scalar_one_or_none()

@@ -1,0 +1,193 @@
+"""Configuration classes, read once from the environment.
+
+Every setting the app reads from the environment is read here and nowhere else.
+`create_app` picks the class from ``FRIENDER_ENV`` (development, testing, production).
+"""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+MIN_PRODUCTION_SECRET_LENGTH = 32
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a configuration the app can start with."""
+
+
+def _env(name, default=None):
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _env_int(name, default):
+    return int(_env(name, default))
+
+
+def _env_list(name):
+    return [item.strip() for item in _env(name, "").split(",") if item.strip()]
+
+
+class BaseConfig:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "base"
+    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL")
+    # No pre-ping round trip per request: a connection lost to an outage raises a disconnect
+    # error (a 503), which makes SQLAlchemy discard the whole pool; the next request reconnects.
+    SQLALCHEMY_ENGINE_OPTIONS = {}
+
+    JWT_SECRET_KEY = _env("JWT_SECRET_KEY")
+    JWT_ALGORITHM = "HS256"
+    JWT_ACCESS_TOKEN_EXPIRES = timedelta(minutes=_env_int("JWT_ACCESS_TOKEN_MINUTES", 15))
+    JWT_REFRESH_TOKEN_EXPIRES = timedelta(days=_env_int("JWT_REFRESH_TOKEN_DAYS", 7))
+    JWT_TOKEN_LOCATION = ["headers"]
+    JWT_REFRESH_COOKIE_PATH = "/api/auth"
+    JWT_REFRESH_CSRF_COOKIE_PATH = "/"
+    JWT_COOKIE_SAMESITE = "Strict"
+    JWT_COOKIE_SECURE = False
+    JWT_COOKIE_CSRF_PROTECT = True
+
+    BCRYPT_LOG_ROUNDS = 12
+    # bcrypt itself stops at 72 bytes; passwords may be 128 characters, so pre-hash.
+    BCRYPT_HANDLE_LONG_PASSWORDS = True
+
+    REDIS_URL = _env("REDIS_URL")
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    # A true sliding window: "30 per minute" means at most 30 in any 60 seconds, not per clock minute.
+    RATELIMIT_STRATEGY = "moving-window"
+    # If Redis goes away, keep limiting in memory rather than failing every request.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "5 per minute")
+    SIGNUP_RATE_LIMIT = _env("SIGNUP_RATE_LIMIT", "20 per hour")
+    MESSAGE_RATE_LIMIT = _env("MESSAGE_RATE_LIMIT", "30 per minute")
+
+    # Event streams: a comment line at least this often (1–15 s) keeps proxies and clients from timing out.
+    EVENTS_HEARTBEAT_SECONDS = min(15.0, max(1.0, float(_env("EVENTS_HEARTBEAT_SECONDS", 15))))
+    # Redis pub/sub channels ignore the database number, so deployments sharing a server need a prefix.
+    EVENTS_CHANNEL_PREFIX = _env("EVENTS_CHANNEL_PREFIX", "friender:events:")
+    # Each open stream holds a server thread; one user cannot take more than this many per process.
+    EVENTS_MAX_STREAMS_PER_USER = 10
+    # A reconnect replays at most this many missed messages, then tells the client to reload.
+    EVENTS_REPLAY_LIMIT = 500
+
+    CORS_ORIGINS = _env_list("CORS_ORIGINS")
+    # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+    TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 0)
+
+    STORAGE_BACKEND = _env("STORAGE_BACKEND", "local")
+    LOCAL_STORAGE_DIR = _env("LOCAL_STORAGE_DIR")
+    S3_BUCKET = _env("S3_BUCKET")
+    S3_ENDPOINT_URL = _env("S3_ENDPOINT_URL")
+    # The address browsers use for the same S3 server, when it differs (MinIO inside compose).
+    S3_PUBLIC_ENDPOINT_URL = _env("S3_PUBLIC_ENDPOINT_URL")
+    AWS_REGION = _env("AWS_REGION", "us-east-1")
+    # Lifetimes of signed URLs: photo GETs (cached, each handed out with ≥ half left), the
+    # download redirect, and the direct-upload form (an unconfirmed upload is swept after it).
+    PHOTO_URL_EXPIRES_SECONDS = _env_int("PHOTO_URL_EXPIRES_SECONDS", 3600)
+    PHOTO_DOWNLOAD_URL_EXPIRES_SECONDS = _env_int("PHOTO_DOWNLOAD_URL_EXPIRES_SECONDS", 300)
+    PHOTO_UPLOAD_URL_EXPIRES_SECONDS = _env_int("PHOTO_UPLOAD_URL_EXPIRES_SECONDS", 900)
+    # A storage server that does not answer within this many seconds is reported as a 503.
+    S3_TIMEOUT_SECONDS = _env_int("S3_TIMEOUT_SECONDS", 5)
+    MAX_PHOTOS_PER_USER = 6
+    MAX_PHOTO_BYTES = 10 * 1024 * 1024
+    MAX_PHOTO_PIXELS = 40_000_000
+    MAX_ARCHIVE_UNCOMPRESSED_BYTES = 60 * 1024 * 1024
+
+    # The built React app; served with a history fallback when the folder exists.
+    FRONTEND_DIST = _env("FRONTEND_DIST", str(Path(__file__).resolve().parents[2] / "frontend" / "dist"))
+
+    # 10 MB per image plus room for multipart framing and a few images per request.
+    MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 64 * 1024 * 1024)
+
+    API_TITLE = "Friender API"
+    API_VERSION = "1.0.0"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "docs"
+    OPENAPI_SWAGGER_UI_URL = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/"
+    API_SPEC_OPTIONS = {
+        "servers": [{"url": "/"}],
+        "security": [{"bearerAuth": []}],
+        "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+    }
+
+    @classmethod
+    def finalize(cls, app):
+        """Fill the settings that depend on the app's instance folder."""
+        instance = Path(app.instance_path)
+        instance.mkdir(parents=True, exist_ok=True)
+        if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+            app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'friender.sqlite3'}"
+        if not app.config.get("LOCAL_STORAGE_DIR"):
+            app.config["LOCAL_STORAGE_DIR"] = str(instance / "uploads")
+        if not app.config.get("JWT_SECRET_KEY"):
+            app.config["JWT_SECRET_KEY"] = _instance_secret(instance / "jwt-secret")
+        if not app.config.get("SECRET_KEY"):
+            app.config["SECRET_KEY"] = app.config["JWT_SECRET_KEY"]
+
+
+def _instance_secret(path):
+    """Return the development signing key kept in the instance folder, creating it once."""
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+class DevelopmentConfig(BaseConfig):
+    """The embedded default: SQLite, local storage, a generated signing key."""
+
+    ENV_NAME = "development"
+
+
+class TestingConfig(BaseConfig):
+    """Fast hashing and a fixed key; the test fixtures choose the database."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    BCRYPT_LOG_ROUNDS = 4
+    JWT_SECRET_KEY = "testing-secret-key-that-is-long-enough-for-hs256"
+    RATELIMIT_STORAGE_URI = "memory://"
+    # Fixtures sign up many users from one address; the signup-limit test sets its own limit.
+    SIGNUP_RATE_LIMIT = "10000 per hour"
+    LOGIN_RATE_LIMIT = "5 per minute"
+    MESSAGE_RATE_LIMIT = "30 per minute"
+
+
+class ProductionConfig(BaseConfig):
+    """Refuses to start without a real database and a strong signing key."""
+
+    ENV_NAME = "production"
+    JWT_COOKIE_SECURE = True
+
+    @classmethod
+    def finalize(cls, app):
+        secret = app.config.get("JWT_SECRET_KEY") or ""
+        if len(secret) < MIN_PRODUCTION_SECRET_LENGTH:
+            raise ConfigError(
+                f"JWT_SECRET_KEY must be at least {MIN_PRODUCTION_SECRET_LENGTH} random characters in production."
+            )
+        if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+            raise ConfigError("DATABASE_URL must be set in production.")
+        super().finalize(app)
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_class(name=None):
+    """Return the configuration class for ``name`` or for ``FRIENDER_ENV``."""
+    name = name or _env("FRIENDER_ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise ConfigError(f"FRIENDER_ENV must be one of {', '.join(CONFIGS)}, not {name!r}.") from None

@@ -1,0 +1,22 @@
+"""HTTP layer of ``/api/discover``."""
+
+from flask_jwt_extended import get_current_user, jwt_required
+from flask_smorest import Blueprint
+
+from . import service
+from .schemas import DiscoverQuerySchema, DiscoverResultSchema
+
+blp = Blueprint("discovery", __name__, url_prefix="/api", description="People nearby who share your hobbies")
+
+
+@blp.route("/discover", methods=["GET"])
+@jwt_required()
+@blp.arguments(DiscoverQuerySchema, location="query")
+@blp.response(200, DiscoverResultSchema)
+@blp.alt_response(401, description="Not signed in")
+@blp.alt_response(409, description="Incomplete profile (profile_incomplete; fields lists what is missing)")
+@blp.alt_response(422, description="Invalid limit")
+def discover(query):
+    """People within reach, most shared hobbies and interests first, then nearest, then by id."""
+    # The user object itself rather than the ``current_user`` proxy: ranking reads it many times.
+    return {"users": service.discover_candidates(get_current_user(), query["limit"])}

@@ -1,0 +1,19 @@
+"""Query and response shapes of ``GET /api/discover``."""
+
+from marshmallow import Schema, fields, validate
+
+from ..profiles.schemas import ProfileSchema
+
+MAX_LIMIT = 50
+
+
+class DiscoverQuerySchema(Schema):
+    """``?limit=`` (1–50, default 20)."""
+
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_LIMIT))
+
+
+class DiscoverResultSchema(Schema):
+    """The people to show next, best first, each with ``distance_miles`` and ``shared_interests``."""
+
+    users = fields.List(fields.Nested(ProfileSchema), required=True)

@@ -1,0 +1,38 @@
+"""Live events for the signed-in user: the broker (in-process or Redis) and ``GET /api/events``."""
+
+import logging
+
+import redis
+from flask import current_app
+
+from .broker import InProcessBroker, RedisBroker
+
+log = logging.getLogger(__name__)
+
+
+def init_events(app):
+    """Choose the broker from the configuration: Redis pub/sub when ``REDIS_URL`` is set."""
+    client = app.extensions.get("friender_redis")
+    app.extensions["friender_events"] = (
+        RedisBroker(client, app.config["EVENTS_CHANNEL_PREFIX"]) if client else InProcessBroker()
+    )
+
+
+def broker():
+    """The current app's broker."""
+    return current_app.extensions["friender_events"]
+
+
+def publish(user_id, event_type, data, event_id=None):
+    """Send an event to every open stream of ``user_id``.
+
+    Call it after the change is committed. A broker failure is logged, not raised: the change
+    is already stored and clients catch up from the database when they reconnect.
+    """
+    event = {"event": event_type, "data": data}
+    if event_id is not None:
+        event["id"] = event_id
+    try:
+        broker().publish(user_id, event)
+    except redis.RedisError as error:
+        log.warning("could not publish a %s event: %s", event_type, error)

@@ -1,0 +1,128 @@
+"""One user's Server-Sent Events stream: catch-up from the database, then live events.
+
+The wire format (``text/event-stream``)::
+
+    retry: 3000
+
+    id: 41
+    event: ready
+    data: {"user_id": 7, "heartbeat_seconds": 15.0}
+
+    id: 42
+    event: message
+    data: {"id": 42, "match_id": 3, "sender_id": 9, "body": "hi", ...}
+
+    : heartbeat
+
+``id`` is always a message id, so ``Last-Event-ID`` on a reconnect says which messages the
+client already has; events that are not messages carry no id and leave it unchanged.
+"""
+
+import json
+import time
+
+from ..auth.service import is_token_revoked, load_user
+from ..extensions import db
+from ..messages.schemas import MessageSchema
+from ..messages.service import latest_message_id, messages_after
+from .broker import SubscriptionEnded
+
+RETRY_MILLISECONDS = 3000
+TOKEN_EXPIRED = {"error": "token_expired", "message": "Token has expired"}
+TOKEN_REVOKED = {"error": "token_revoked", "message": "Token has been revoked"}
+
+
+def format_event(event_type, data, event_id=None):
+    """One SSE frame; JSON keeps the data on one line."""
+    lines = [] if event_id is None else [f"id: {event_id}"]
+    lines += [f"event: {event_type}", f"data: {json.dumps(data, separators=(',', ':'))}"]
+    return "\n".join(lines) + "\n\n"
+
+
+def parse_last_event_id(value):
+    """The message id a reconnecting client already has, or None when absent or not a message id."""
+    value = (value or "").strip()
+    return int(value) if value.isdigit() else None
+
+
+def catch_up_frames(user_id, last_event_id, heartbeat_seconds, replay_limit):
+    """The frames a stream starts with, and the ids of the messages they replay.
+
+    Without ``last_event_id`` the ``ready`` event carries the newest message id the user can
+    see, so a client that loses its first connection still catches up. With it, the missed
+    messages follow (oldest first); past ``replay_limit`` a ``resync`` event asks the client
+    to reload its conversations instead.
+    """
+    ready = {"user_id": user_id, "heartbeat_seconds": heartbeat_seconds}
+    frames = [f"retry: {RETRY_MILLISECONDS}\n\n"]
+    if last_event_id is None:
+        frames.append(format_event("ready", ready, latest_message_id(user_id)))
+        return frames, set()
+    frames.append(format_event("ready", ready))
+    missed = messages_after(user_id, last_event_id, replay_limit + 1)
+    schema = MessageSchema()
+    for message in missed[:replay_limit]:
+        frames.append(format_event("message", schema.dump(message), message.id))
+    if len(missed) > replay_limit:
+        frames.append(format_event("resync", {"reason": "too_many_missed"}, latest_message_id(user_id)))
+    return frames, {message.id for message in missed[:replay_limit]}
+
+
+class EventStream:
+    """The body of one stream response: the catch-up frames, then live events and heartbeats.
+
+    It ends when the token expires or is revoked, when the broker ends the subscription, or
+    when the client goes away (the server then calls :meth:`close`). The subscription is
+    closed in every case, even if the server never started iterating (a HEAD request).
+    """
+
+    def __init__(self, app, subscription, token, frames, replayed_ids, heartbeat_seconds):
+        self._app = app
+        self._subscription = subscription
+        self._token = token
+        self._frames = frames
+        self._replayed_ids = replayed_ids
+        self._heartbeat_seconds = heartbeat_seconds
+        self._iterator = None
+
+    def __iter__(self):
+        self._iterator = self._generate()
+        return self._iterator
+
+    def close(self):
+        """Release the subscription; WSGI servers call this when the response is done."""
+        if self._iterator is not None:
+            self._iterator.close()
+        self._subscription.close()
+
+    def _generate(self):
+        try:
+            yield from self._frames
+            while True:
+                remaining = self._token["exp"] - time.time()
+                if remaining <= 0:
+                    yield format_event("token_expired", TOKEN_EXPIRED)
+                    return
+                try:
+                    event = self._subscription.get(timeout=min(self._heartbeat_seconds, remaining))
+                except SubscriptionEnded as ended:
+                    yield format_event("reconnect", {"reason": ended.reason})
+                    return
+                if event is None:
+                    if _revoked(self._app, self._token):
+                        yield format_event("token_revoked", TOKEN_REVOKED)
+                        return
+                    yield ": heartbeat\n\n"
+                elif not (event["event"] == "message" and event.get("id") in self._replayed_ids):
+                    yield format_event(event["event"], event["data"], event.get("id"))
+        finally:
+            self._subscription.close()
+
+
+def _revoked(app, token):
+    """The token was revoked, or its account deleted (which also deletes its revocation rows)."""
+    with app.app_context():
+        try:
+            return is_token_revoked(token) or load_user(token) is None
+        finally:
+            db.session.remove()

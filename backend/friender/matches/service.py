@@ -1,0 +1,161 @@
+"""Swipe and match rules.
+
+One decision per person and pair (a unique constraint); a match when both said yes, stored as
+the ordered pair (another unique constraint). A Yes is committed before the other side's Yes is
+looked up, so of two simultaneous Yeses at least the later one sees the other and creates the
+match; if both do, the unique pair lets one insert win and the other answers with the same match.
+
+Both members' event streams hear of a new match (``match``, from the request that created it)
+and of an ended one (``unmatch``, after an unmatch or a block), once the change is committed.
+"""
+
+from typing import NamedTuple
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from .. import events
+from ..errors import Conflict, NotFound, ValidationFailed
+from ..extensions import db
+from ..messages.service import conversation_summaries
+from ..models import Match, Swipe, User
+from ..profiles.service import profile_view
+from ..safety import service as safety
+from .schemas import MatchSchema
+
+
+class MatchView:
+    """A match as one member sees it: the other person's profile and the conversation summary."""
+
+    def __init__(self, match, viewer, other, last_message=None, unread_count=0):
+        self.id = match.id
+        self.matched_at = match.matched_at
+        self.match = match
+        self.user = profile_view(viewer, other)
+        self.last_message = last_message
+        self.unread_count = unread_count
+
+
+class EndedMatch(NamedTuple):
+    """What is left to say about a match once its row is deleted."""
+
+    match_id: int
+    user_ids: tuple[int, ...]
+
+
+def _pair(user_id, other_id):
+    return (user_id, other_id) if user_id < other_id else (other_id, user_id)
+
+
+def record_swipe(swiper, user_id, liked):
+    """Record the swiper's one decision about ``user_id``; return the :class:`MatchView` it made, or None.
+
+    Yourself → 422; unknown, or a block either way → 404; a second decision → 409.
+    """
+    if user_id == swiper.id:
+        raise ValidationFailed("You cannot swipe on yourself.", fields={"user_id": ["You cannot swipe on yourself."]})
+    other = safety.visible_user(swiper.id, user_id)
+    if other is None:
+        raise NotFound("No such user.")
+    db.session.add(Swipe(swiper_id=swiper.id, swipee_id=user_id, liked=liked))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict("You have already decided about this person.") from None
+    if not liked or not _said_yes(user_id, swiper.id):
+        return None
+    match, created = _create_match(swiper.id, user_id)
+    if match is None:
+        return None
+    if created:
+        for viewer, person in ((swiper, other), (other, swiper)):
+            events.publish(viewer.id, "match", MatchSchema().dump(MatchView(match, viewer, person)))
+    return MatchView(match, swiper, other)
+
+
+def _said_yes(swiper_id, swipee_id):
+    query = sa.select(Swipe.id).where(Swipe.swiper_id == swiper_id, Swipe.swipee_id == swipee_id, Swipe.liked)
+    return db.session.scalar(query) is not None
+
+
+def _create_match(user_id, other_id):
+    """Create the pair's match, or find the one a simultaneous request just created.
+
+    Returns ``(match, created)``; only the request that created it announces it.
+    """
+    low, high = _pair(user_id, other_id)
+    match = Match(user_low_id=low, user_high_id=high)
+    db.session.add(match)
+    try:
+        db.session.commit()
+        return match, True
+    except IntegrityError:
+        db.session.rollback()
+        existing = db.session.scalar(sa.select(Match).where(Match.user_low_id == low, Match.user_high_id == high))
+        return existing, False
+
+
+def list_matches(user):
+    """The user's matches with the other person's profile, newest activity first.
+
+    A constant number of queries whatever the number of matches: the matches with the other
+    people, their photos, then every conversation's last message and unread count at once.
+    """
+    other_id = sa.case((Match.user_low_id == user.id, Match.user_high_id), else_=Match.user_low_id)
+    rows = db.session.execute(
+        sa.select(Match, User)
+        .join(User, User.id == other_id)
+        .options(selectinload(User.photos))
+        .where(sa.or_(Match.user_low_id == user.id, Match.user_high_id == user.id))
+        .order_by(Match.last_activity_at.desc(), Match.id.desc())
+    ).all()
+    summaries = conversation_summaries(user.id, [match.id for match, _other in rows])
+    return [
+        MatchView(match, user, other, summaries[match.id].last_message, summaries[match.id].unread_count)
+        for match, other in rows
+    ]
+
+
+def unmatch(user, match_id):
+    """End one of the user's matches for both members; its messages go with it. Not theirs → 404."""
+    match = db.session.get(Match, match_id)
+    if match is None or user.id not in (match.user_low_id, match.user_high_id):
+        raise NotFound("No such match.")
+    ended = remove_match(match)
+    db.session.commit()
+    announce_unmatch(ended)
+
+
+def remove_match(match):
+    """Delete a match (its messages cascade) in the caller's transaction; returns its :class:`EndedMatch`."""
+    ended = EndedMatch(match.id, (match.user_low_id, match.user_high_id))
+    db.session.delete(match)
+    return ended
+
+
+def remove_match_between(user_id, other_id):
+    """Remove the two users' match, if any, in the caller's transaction (blocking does this).
+
+    Returns its :class:`EndedMatch`, or None when there was no match.
+    """
+    low, high = _pair(user_id, other_id)
+    match = db.session.scalar(sa.select(Match).where(Match.user_low_id == low, Match.user_high_id == high))
+    return remove_match(match) if match is not None else None
+
+
+def ended_matches_of(user_id):
+    """Every match of ``user_id`` as an :class:`EndedMatch` naming only the other member.
+
+    For a deleted account: its matches are announced to the people left, once they are gone.
+    """
+    mine = sa.or_(Match.user_low_id == user_id, Match.user_high_id == user_id)
+    matches = db.session.scalars(sa.select(Match).where(mine))
+    return [EndedMatch(match.id, (match.other_user_id(user_id),)) for match in matches]
+
+
+def announce_unmatch(ended):
+    """Tell both former members' streams that the match is gone; call after the commit."""
+    for user_id in ended.user_ids:
+        events.publish(user_id, "unmatch", {"match_id": ended.match_id})

@@ -1,0 +1,1 @@
+"""Messages between the two members of a match, with read receipts."""

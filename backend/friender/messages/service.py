@@ -1,0 +1,146 @@
+"""Message rules: who may talk in a match, sending, paging, read receipts and conversation summaries.
+
+Only the two members of an active match (its row exists and neither member blocked the other)
+may read or write its messages; for everyone else the match does not exist. Every change is
+committed first and then published to both members' event streams.
+"""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from .. import events
+from ..errors import NotFound
+from ..extensions import db
+from ..models import Block, Match, Message, utcnow
+from .schemas import MessageSchema, ReadReceiptSchema
+
+NO_SUCH_MATCH = "No such match."
+
+
+@dataclass(frozen=True)
+class ConversationSummary:
+    """What a match list shows about a conversation, from one viewer's side."""
+
+    last_message: Message | None
+    unread_count: int
+
+
+def member_of(user_id):
+    """SQL condition: ``user_id`` is one of the two members of ``Match``."""
+    return sa.or_(Match.user_low_id == user_id, Match.user_high_id == user_id)
+
+
+def not_blocked():
+    """SQL condition: neither member of ``Match`` has blocked the other."""
+    return ~sa.exists().where(
+        sa.or_(
+            sa.and_(Block.blocker_id == Match.user_low_id, Block.blocked_id == Match.user_high_id),
+            sa.and_(Block.blocker_id == Match.user_high_id, Block.blocked_id == Match.user_low_id),
+        )
+    )
+
+
+def active_match(user_id, match_id):
+    """The match ``match_id`` when ``user_id`` may talk in it; otherwise :class:`NotFound`."""
+    match = db.session.execute(
+        sa.select(Match).where(Match.id == match_id, member_of(user_id), not_blocked())
+    ).scalar_one_or_none()
+    if match is None:
+        raise NotFound(NO_SUCH_MATCH)
+    return match
+
+
+def list_messages(user_id, match_id, before=None, limit=50):
+    """Up to ``limit`` messages older than the message id ``before`` (or the newest), oldest first.
+
+    Paging by id rather than by offset keeps pages stable while new messages arrive.
+    """
+    active_match(user_id, match_id)
+    query = sa.select(Message).where(Message.match_id == match_id)
+    if before is not None:
+        query = query.where(Message.id < before)
+    page = db.session.execute(query.order_by(Message.id.desc()).limit(limit)).scalars().all()
+    return page[::-1]
+
+
+def send_message(sender_id, match_id, body):
+    """Store a message (``body`` already trimmed and validated), bump the match's activity, publish it."""
+    match = active_match(sender_id, match_id)
+    message = Message(match_id=match.id, sender_id=sender_id, body=body, created_at=utcnow())
+    db.session.add(message)
+    match.last_activity_at = message.created_at
+    try:
+        db.session.commit()
+    except (IntegrityError, StaleDataError):  # the match was removed after the membership check
+        db.session.rollback()
+        raise NotFound(NO_SUCH_MATCH) from None
+    data = MessageSchema().dump(message)
+    for user_id in (match.user_low_id, match.user_high_id):
+        events.publish(user_id, "message", data, event_id=message.id)
+    return message
+
+
+def mark_read(reader_id, match_id):
+    """Give the other member's messages sent up to now a ``read_at``, and tell both members."""
+    match = active_match(reader_id, match_id)
+    unread = sa.and_(Message.match_id == match.id, Message.sender_id != reader_id, Message.read_at.is_(None))
+    last_read_id = db.session.execute(sa.select(sa.func.max(Message.id)).where(unread)).scalar()
+    if last_read_id is None:
+        return
+    read_at = utcnow()
+    db.session.execute(
+        sa.update(Message).where(unread, Message.id <= last_read_id).values(read_at=read_at),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.commit()
+    receipt = ReadReceiptSchema().dump(
+        {"match_id": match.id, "reader_id": reader_id, "last_read_id": last_read_id, "read_at": read_at}
+    )
+    for user_id in (match.user_low_id, match.user_high_id):
+        events.publish(user_id, "read", receipt)
+
+
+def conversation_summaries(viewer_id, match_ids):
+    """Each match's last message and the viewer's unread count, keyed by match id.
+
+    Two queries whatever the number of matches: the newest message of every match at once
+    (through the (match_id, id) index), then the unread counts grouped by match.
+    """
+    match_ids = list(match_ids)
+    if not match_ids:
+        return {}
+    newest_ids = sa.select(sa.func.max(Message.id)).where(Message.match_id.in_(match_ids)).group_by(Message.match_id)
+    last_messages = {
+        message.match_id: message
+        for message in db.session.execute(sa.select(Message).where(Message.id.in_(newest_ids))).scalars()
+    }
+    unread_counts = dict(
+        db.session.execute(
+            sa.select(Message.match_id, sa.func.count())
+            .where(Message.match_id.in_(match_ids), Message.sender_id != viewer_id, Message.read_at.is_(None))
+            .group_by(Message.match_id)
+        ).all()
+    )
+    return {
+        match_id: ConversationSummary(last_messages.get(match_id), unread_counts.get(match_id, 0))
+        for match_id in match_ids
+    }
+
+
+def _visible_messages(user_id):
+    return sa.select(Message).join(Match, Match.id == Message.match_id).where(member_of(user_id), not_blocked())
+
+
+def messages_after(user_id, after_id, limit):
+    """Messages of the user's active matches with an id above ``after_id``, oldest first, at most ``limit``."""
+    query = _visible_messages(user_id).where(Message.id > after_id).order_by(Message.id).limit(limit)
+    return db.session.execute(query).scalars().all()
+
+
+def latest_message_id(user_id):
+    """The id of the newest message the user can see, 0 when there is none."""
+    query = _visible_messages(user_id).with_only_columns(sa.func.max(Message.id))
+    return db.session.execute(query).scalar() or 0

@@ -1,0 +1,1 @@
+"""Profile photos: upload (multipart, ZIP, direct to storage), order, download, delete."""

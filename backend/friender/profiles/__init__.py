@@ -1,0 +1,1 @@
+"""The signed-in user's own profile (``/api/me``) and other people's public profiles."""

@@ -1,0 +1,1 @@
+"""Safety tools: blocking someone and reporting them for moderation."""

@@ -1,0 +1,77 @@
+"""Blocks and reports.
+
+A block hides the two people from each other everywhere: discovery, swipes, public profiles
+and matches (any match between them is removed, with its conversation). A report is kept for
+moderation; one per reporter and reported person.
+"""
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from ..errors import Conflict, NotFound, ValidationFailed
+from ..extensions import db
+from ..matches import service as matches
+from ..models import Block, Report, User
+
+
+def _block_either_way(user_id, other_id):
+    return sa.exists().where(
+        sa.or_(
+            sa.and_(Block.blocker_id == user_id, Block.blocked_id == other_id),
+            sa.and_(Block.blocker_id == other_id, Block.blocked_id == user_id),
+        )
+    )
+
+
+def blocked_between(user_id, other_id):
+    """True when either of the two has blocked the other."""
+    return db.session.scalar(sa.select(_block_either_way(user_id, other_id)))
+
+
+def visible_user(viewer_id, user_id):
+    """The user ``user_id`` if it exists and neither side blocked the other, else None (one query)."""
+    return db.session.scalar(sa.select(User).where(User.id == user_id, ~_block_either_way(viewer_id, user_id)))
+
+
+def _other_user(user, user_id, action):
+    if user_id == user.id:
+        raise ValidationFailed(f"You cannot {action} yourself.", fields={"user_id": [f"You cannot {action} yourself."]})
+    other = db.session.get(User, user_id)
+    if other is None:
+        raise NotFound("No such user.")
+    return other
+
+
+def block_user(blocker, user_id):
+    """Block ``user_id``: removes any match between the two; blocking the same person twice is a conflict.
+
+    Someone who has blocked the blocker can still be blocked back, so the answer reveals nothing.
+    """
+    blocked = _other_user(blocker, user_id, "block")
+    block = Block(blocker_id=blocker.id, blocked_id=blocked.id)
+    try:
+        ended = matches.remove_match_between(blocker.id, blocked.id)
+        db.session.add(block)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict("You have already blocked this person.") from None
+    if ended is not None:
+        matches.announce_unmatch(ended)
+    return block
+
+
+def report_user(reporter, user_id, reason):
+    """Store a report for moderation; a second report of the same person by the same reporter is a conflict.
+
+    Blocks do not stop reports: people often block and report together.
+    """
+    reported = _other_user(reporter, user_id, "report")
+    report = Report(reporter_id=reporter.id, reported_id=reported.id, reason=reason)
+    db.session.add(report)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict("You have already reported this person.") from None
+    return report

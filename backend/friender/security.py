@@ -1,0 +1,57 @@
+"""Security headers on every response, and the Content Security Policy of the built app."""
+
+from urllib.parse import urlsplit
+
+from flask import request
+
+API_POLICY = "default-src 'none'; frame-ancestors 'none'"
+# Swagger UI's assets come from its CDN and it starts with an inline script.
+DOCS_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https://cdn.jsdelivr.net; "
+    "frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
+)
+
+
+def storage_origins(config):
+    """Where the browser loads photos from and posts direct uploads to, besides the app itself."""
+    if config.get("STORAGE_BACKEND") != "s3":
+        return ""
+    endpoint = config.get("S3_PUBLIC_ENDPOINT_URL") or config.get("S3_ENDPOINT_URL")
+    if endpoint:
+        parts = urlsplit(endpoint)
+        return f"{parts.scheme}://{parts.netloc}"
+    return "https://*.amazonaws.com"
+
+
+def app_policy(config):
+    """CSP for the React app: only its own scripts; photos and uploads may use the storage origin."""
+    storage = storage_origins(config)
+    return (
+        f"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        f"img-src 'self' data: blob: {storage}; connect-src 'self' {storage}; font-src 'self'; "
+        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
+    ).replace("  ", " ")
+
+
+def register_security_headers(app):
+    """Add nosniff, framing, referrer and CSP headers (and HSTS in production) to every response."""
+    policy_for_app = app_policy(app.config)
+    production = app.config["ENV_NAME"] == "production"
+
+    @app.after_request
+    def add_security_headers(response):
+        headers = response.headers
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        if request.path.startswith("/api/docs"):
+            policy = DOCS_POLICY
+        elif response.mimetype == "text/html":
+            policy = policy_for_app
+        else:
+            policy = API_POLICY
+        headers.setdefault("Content-Security-Policy", policy)
+        if production:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response

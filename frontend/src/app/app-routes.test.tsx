@@ -1,0 +1,124 @@
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { createMemoryRouter, RouterProvider } from 'react-router';
+import { describe, expect, it, vi } from 'vitest';
+import { startSession } from '@/lib/session';
+import { buildMe } from '@/testing/fixtures';
+import { createTestQueryClient, jsonResponse, makeToken, mockFetch } from '@/testing/test-utils';
+import { AppErrorBoundary } from './error-boundary';
+import { AppProvider } from './provider';
+import { appRoutes } from './router';
+
+function renderApp(path: string) {
+  const router = createMemoryRouter(appRoutes, { initialEntries: [path] });
+  const queryClient = createTestQueryClient();
+  render(
+    <AppProvider queryClient={queryClient}>
+      <RouterProvider router={router} />
+    </AppProvider>,
+  );
+  return { router, queryClient };
+}
+
+describe('the app shell', () => {
+  it('shows a friendly 404 with a link home for an unknown address', async () => {
+    renderApp('/no/such/page');
+
+    expect(await screen.findByRole('heading', { name: 'Page not found' })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Go home' })).toHaveAttribute('href', '/');
+    expect(document.title).toMatch(/Page not found/);
+  });
+
+  it('after deleting the account, lands on sign-up with a notice', async () => {
+    startSession(makeToken({ sub: '42' }));
+    const me = buildMe({
+      display_name: 'Alice',
+      hobbies: ['hiking'],
+      interests: ['jazz'],
+      zip_code: '10001',
+      city: 'New York',
+      state: 'NY',
+      friend_radius_miles: 25,
+      profile_complete: true,
+      missing_fields: [],
+    });
+    mockFetch(({ url, method }) => {
+      if (url === '/api/me' && method === 'GET') return jsonResponse(me);
+      if (url === '/api/me' && method === 'DELETE') return new Response(null, { status: 204 });
+      if (url === '/api/me/photos') return jsonResponse({ photos: [] });
+      if (url === '/api/matches') return jsonResponse({ matches: [] });
+      return undefined;
+    });
+    const { router } = renderApp('/profile');
+
+    const account = await screen.findByRole('region', { name: 'Your account' });
+    await userEvent.click(within(account).getByRole('button', { name: 'Delete account' }));
+    const dialog = screen.getByRole('dialog', { name: 'Delete your account?' });
+    await userEvent.type(within(dialog).getByLabelText('Password'), 'correct horse');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Delete account' }));
+
+    expect(await screen.findByText(/Your account has been deleted/)).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/signup');
+    expect(screen.getByRole('heading', { name: 'Create your account' })).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Log out' })).not.toBeInTheDocument();
+  });
+});
+
+describe('AppErrorBoundary', () => {
+  it('replaces a crashed page with "Try again", which renders it afresh', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    let crash = true;
+    function Flaky() {
+      if (crash) throw new Error('boom');
+      return <p>Recovered</p>;
+    }
+    render(
+      <AppErrorBoundary>
+        <Flaky />
+      </AppErrorBoundary>,
+    );
+
+    expect(screen.getByRole('alert')).toHaveTextContent('Something went wrong');
+    expect(screen.queryByText('boom')).not.toBeInTheDocument(); // no internals shown
+    crash = false;
+    await userEvent.click(screen.getByRole('button', { name: 'Try again' }));
+
+    expect(screen.getByText('Recovered')).toBeInTheDocument();
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+  });
+
+  it('catches a crash inside a route: "Try again" renders the page again in place', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    let crash = true;
+    function Flaky() {
+      if (crash) throw new Error('render failed');
+      return <p>Page content</p>;
+    }
+    const router = createMemoryRouter(
+      [
+        {
+          element: appRoutes[0]!.element,
+          errorElement: appRoutes[0]!.errorElement,
+          children: [
+            { path: '/flaky', element: <Flaky /> },
+            { path: '/ok', element: <p>Fine</p> },
+          ],
+        },
+      ],
+      { initialEntries: ['/flaky'] },
+    );
+    render(<RouterProvider router={router} />);
+
+    expect(await screen.findByRole('button', { name: 'Try again' })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Go to the home page' })).toHaveAttribute('href', '/');
+
+    await router.navigate('/ok'); // moving on leaves the crash behind
+    expect(await screen.findByText('Fine')).toBeInTheDocument();
+    await router.navigate('/flaky');
+    await screen.findByRole('button', { name: 'Try again' });
+
+    crash = false;
+    await userEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByText('Page content')).toBeInTheDocument();
+  });
+});

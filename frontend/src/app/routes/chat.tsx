@@ -1,0 +1,96 @@
+import { useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { Avatar } from '@/components/ui/avatar';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
+import { ChatView } from '@/features/chat/components/chat-view';
+import { useMatch } from '@/features/matches/api/get-matches';
+import { useUnmatch } from '@/features/matches/api/unmatch';
+import { ApiError } from '@/lib/api-client';
+import { displayNameOf } from '@/lib/format';
+import { useSignedInUserId } from '@/lib/session';
+import { useDocumentTitle } from '@/lib/use-document-title';
+import { PersonSafetyMenu } from '../person-safety-menu';
+
+export default function ChatRoute() {
+  const params = useParams();
+  const matchId = Number(params.id);
+  const userId = useSignedInUserId();
+  const match = useMatch(matchId);
+  const unmatch = useUnmatch();
+  const navigate = useNavigate();
+  const [confirmingUnmatch, setConfirmingUnmatch] = useState(false);
+  const name = match.data ? displayNameOf(match.data.user) : '';
+  useDocumentTitle(name ? `Chat with ${name}` : 'Chat');
+
+  const notFound = (
+    <EmptyState
+      title="Conversation not found"
+      action={
+        <Link to="/matches" className="btn btn-primary">
+          Back to matches
+        </Link>
+      }
+    >
+      <p>This match may have ended.</p>
+    </EmptyState>
+  );
+
+  if (!Number.isInteger(matchId) || matchId <= 0) return notFound;
+  if (match.isPending) return <LoadingState label="Loading conversation…" />;
+  if (match.isError) {
+    return (
+      <ErrorState
+        message={match.error instanceof ApiError ? match.error.message : undefined}
+        onRetry={() => void match.refetch()}
+      />
+    );
+  }
+  if (!match.data) return notFound;
+
+  const partner = match.data.user;
+  const photo = [...partner.photos].sort((a, b) => a.position - b.position)[0];
+  const place = [partner.city, partner.state].filter(Boolean).join(', ');
+
+  return (
+    <div className="page chat-page">
+      <div className="chat-head">
+        <Link to="/matches" className="icon-btn" aria-label="Back to matches">
+          ←
+        </Link>
+        <Avatar photo={photo} name={name} size={44} />
+        <div className="chat-head-text">
+          <h1 className="chat-title">{name}</h1>
+          {place && <span className="muted">{place}</span>}
+        </div>
+        <PersonSafetyMenu
+          person={partner}
+          extraItems={[{ label: 'Unmatch', danger: true, onSelect: () => setConfirmingUnmatch(true) }]}
+          // The match ends with the block: leave the conversation.
+          onBlocked={() => void navigate('/matches', { replace: true })}
+        />
+      </div>
+      <ChatView key={matchId} matchId={matchId} userId={userId} partnerName={name} />
+      {confirmingUnmatch && (
+        <ConfirmDialog
+          title={`Unmatch ${name}?`}
+          confirmLabel="Unmatch"
+          pending={unmatch.isPending}
+          error={
+            unmatch.error
+              ? unmatch.error instanceof ApiError
+                ? unmatch.error.message
+                : 'Could not unmatch. Please try again.'
+              : null
+          }
+          onCancel={() => setConfirmingUnmatch(false)}
+          onConfirm={() =>
+            unmatch.mutate(matchId, { onSuccess: () => void navigate('/matches', { replace: true }) })
+          }
+        >
+          <p>The conversation will be gone for both of you.</p>
+        </ConfirmDialog>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,68 @@
+import { act, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import { setAccessToken } from '@/lib/api-client';
+import { jsonResponse, makeToken, mockFetch, renderWithProviders } from '@/testing/test-utils';
+import type { Message } from '@/types/api';
+import { addMessageToCache } from '../api/get-messages';
+import { ChatView } from './chat-view';
+
+const ME = 42;
+const THEM = 7;
+const message = (id: number, sender_id: number, body: string, read_at: string | null = null): Message => ({
+  id,
+  match_id: 3,
+  sender_id,
+  body,
+  created_at: '2026-01-01T10:00:00Z',
+  read_at,
+});
+
+describe('ChatView', () => {
+  it('shows the conversation in a log, marks their messages read and sends with Enter', async () => {
+    setAccessToken(makeToken({ sub: String(ME) }));
+    const { calls } = mockFetch(({ url, method, body }) => {
+      if (url.startsWith('/api/matches/3/messages') && method === 'GET') {
+        return jsonResponse({
+          messages: [message(1, ME, 'Hi!', '2026-01-01T10:01:00Z'), message(2, THEM, '<b>Hello</b> there')],
+        });
+      }
+      if (url === '/api/matches/3/read') return new Response(null, { status: 204 });
+      if (url === '/api/matches/3/messages' && method === 'POST') {
+        return jsonResponse(message(3, ME, (body as { body: string }).body), 201);
+      }
+      return undefined;
+    });
+    renderWithProviders(<ChatView matchId={3} userId={ME} partnerName="Bob" />);
+
+    const log = await screen.findByRole('log', { name: 'Conversation with Bob' });
+    await within(log).findByText('<b>Hello</b> there'); // text, never HTML
+    expect(log.querySelector('b')).toBeNull();
+    expect(within(log).getByText('Seen')).toBeInTheDocument();
+    await vi.waitFor(() => expect(calls.some((c) => c.url === '/api/matches/3/read')).toBe(true));
+
+    await userEvent.type(screen.getByRole('textbox', { name: 'Message' }), '  See you at 9  {Enter}');
+
+    await within(log).findByText('See you at 9');
+    expect(calls.find((c) => c.method === 'POST' && c.url === '/api/matches/3/messages')?.body).toEqual({
+      body: 'See you at 9',
+    });
+    expect(screen.getByRole('textbox', { name: 'Message' })).toHaveValue('');
+  });
+
+  it('shows a message pushed by the event stream without refetching', async () => {
+    setAccessToken(makeToken({ sub: String(ME) }));
+    const { calls } = mockFetch(({ url }) =>
+      url.startsWith('/api/matches/3/messages') ? jsonResponse({ messages: [message(1, ME, 'Hi!')] }) : undefined,
+    );
+    const { queryClient } = renderWithProviders(<ChatView matchId={3} userId={ME} partnerName="Bob" />);
+    const log = await screen.findByRole('log');
+    await within(log).findByText('Hi!');
+
+    act(() => addMessageToCache(queryClient, message(2, THEM, 'Pushed live')));
+    act(() => addMessageToCache(queryClient, message(2, THEM, 'Pushed live'))); // delivered twice
+
+    expect(await within(log).findAllByText('Pushed live')).toHaveLength(1);
+    expect(calls.filter((c) => c.method === 'GET')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,110 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
+import { ApiError } from '@/lib/api-client';
+import type { Match, Profile } from '@/types/api';
+import { dropFromDeck, useCreateSwipe } from '../api/create-swipe';
+import { useDiscover } from '../api/get-discover';
+import { ProfileCard } from './profile-card';
+
+export function DiscoverDeck({
+  onMatch,
+  onProfileIncomplete,
+  paused = false,
+  emptyAction,
+  renderMenu,
+}: {
+  onMatch: (match: Match) => void;
+  onProfileIncomplete: (error: ApiError) => void;
+  /** True while something else (the match dialog) owns the screen and the keyboard. */
+  paused?: boolean;
+  /** What to offer when nobody is left (e.g. a link to widen the radius). */
+  emptyAction?: ReactNode;
+  /** The "More" menu for the person on top (the app supplies report and block). */
+  renderMenu?: (profile: Profile) => ReactNode;
+}) {
+  const queryClient = useQueryClient();
+  const discover = useDiscover();
+  const swipe = useCreateSwipe();
+  const [swipeError, setSwipeError] = useState<string | null>(null);
+
+  const incomplete =
+    discover.error instanceof ApiError && discover.error.code === 'profile_incomplete'
+      ? discover.error
+      : null;
+  useEffect(() => {
+    if (incomplete) onProfileIncomplete(incomplete);
+  }, [incomplete, onProfileIncomplete]);
+
+  const current = discover.data?.users[0];
+  const busy = swipe.isPending;
+
+  const decide = useCallback(
+    (liked: boolean) => {
+      if (!current || busy) return;
+      setSwipeError(null);
+      swipe.mutate(
+        { user_id: current.id, liked },
+        {
+          onSuccess: (data) => {
+            if (data.match) onMatch(data.match);
+          },
+          onError: (error) => {
+            if (error instanceof ApiError && error.code === 'profile_incomplete') {
+              onProfileIncomplete(error);
+            } else if (error instanceof ApiError && (error.status === 409 || error.status === 404)) {
+              // Already decided elsewhere, or that person is gone: move on.
+              dropFromDeck(queryClient, current.id);
+            } else {
+              setSwipeError(error instanceof ApiError ? error.message : 'Could not save that. Try again.');
+            }
+          },
+        },
+      );
+    },
+    [current, busy, swipe, onMatch, onProfileIncomplete, queryClient],
+  );
+
+  if (discover.isPending || (discover.isFetching && !current)) {
+    return <LoadingState label="Finding people near you…" />;
+  }
+  if (incomplete) return <LoadingState label="Taking you to your profile…" />;
+  if (discover.isError) {
+    return (
+      <ErrorState
+        title="Could not load people nearby"
+        message={discover.error instanceof ApiError ? discover.error.message : undefined}
+        onRetry={() => void discover.refetch()}
+      />
+    );
+  }
+  if (!current) {
+    return (
+      <EmptyState title="You've seen everyone nearby">
+        <p>New people join every day. Check back later, or widen your friend radius to see people farther away.</p>
+        <div className="state-actions">
+          <Button variant="secondary" onClick={() => void discover.refetch()}>
+            Check again
+          </Button>
+          {emptyAction}
+        </div>
+      </EmptyState>
+    );
+  }
+
+  return (
+    <div className="deck">
+      {swipeError && <Alert>{swipeError}</Alert>}
+      <ProfileCard
+        key={current.id}
+        profile={current}
+        onDecide={decide}
+        disabled={busy}
+        keyboard={!paused}
+        menu={renderMenu?.(current)}
+      />
+    </div>
+  );
+}

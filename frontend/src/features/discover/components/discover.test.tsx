@@ -1,0 +1,159 @@
+import { fireEvent, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import { setAccessToken } from '@/lib/api-client';
+import { buildProfile } from '@/testing/fixtures';
+import { jsonResponse, makeToken, mockFetch, renderWithProviders } from '@/testing/test-utils';
+import type { Profile } from '@/types/api';
+import { DiscoverDeck } from './discover-deck';
+import { ProfileCard } from './profile-card';
+
+describe('ProfileCard keyboard', () => {
+  it('→ says yes and ← says no', () => {
+    const onDecide = vi.fn();
+    renderWithProviders(<ProfileCard profile={buildProfile()} onDecide={onDecide} />);
+
+    fireEvent.keyDown(window, { key: 'ArrowRight' });
+    expect(onDecide).toHaveBeenLastCalledWith(true);
+    fireEvent.keyDown(window, { key: 'ArrowLeft' });
+    expect(onDecide).toHaveBeenLastCalledWith(false);
+    expect(onDecide).toHaveBeenCalledTimes(2);
+  });
+
+  it('ignores arrows while typing, with modifiers, on key repeat and when disabled', () => {
+    const onDecide = vi.fn();
+    const { rerender } = renderWithProviders(
+      <>
+        <input aria-label="Search" />
+        <ProfileCard profile={buildProfile()} onDecide={onDecide} />
+      </>,
+    );
+
+    fireEvent.keyDown(screen.getByLabelText('Search'), { key: 'ArrowRight' });
+    fireEvent.keyDown(window, { key: 'ArrowLeft', altKey: true });
+    fireEvent.keyDown(window, { key: 'ArrowRight', repeat: true });
+    fireEvent.keyDown(window, { key: 'Enter' });
+    expect(onDecide).not.toHaveBeenCalled();
+
+    rerender(<ProfileCard profile={buildProfile()} onDecide={onDecide} disabled />);
+    fireEvent.keyDown(window, { key: 'ArrowRight' });
+    expect(onDecide).not.toHaveBeenCalled();
+  });
+
+  it('has Yes and No buttons and highlights the shared tags', async () => {
+    const onDecide = vi.fn();
+    renderWithProviders(<ProfileCard profile={buildProfile()} onDecide={onDecide} />);
+
+    expect(screen.getByRole('heading', { name: 'Bob' })).toBeInTheDocument();
+    expect(screen.getByText('2 miles away')).toBeInTheDocument();
+    expect(screen.getByText('hiking').closest('li')).toHaveClass('tag-shared');
+    expect(screen.getByText('chess').closest('li')).not.toHaveClass('tag-shared');
+
+    await userEvent.click(screen.getByRole('button', { name: 'No' }));
+    expect(onDecide).toHaveBeenLastCalledWith(false);
+    await userEvent.click(screen.getByRole('button', { name: 'Yes' }));
+    expect(onDecide).toHaveBeenLastCalledWith(true);
+  });
+});
+
+describe('DiscoverDeck', () => {
+  const bob = buildProfile({ id: 7, display_name: 'Bob' });
+  const carol = buildProfile({ id: 8, username: 'carol', display_name: 'Carol' });
+
+  function serve(users: Profile[], matchFor: number | null = null) {
+    let remaining = [...users];
+    return mockFetch(({ url, method, body }) => {
+      if (url.startsWith('/api/discover')) return jsonResponse({ users: remaining });
+      if (url === '/api/swipes' && method === 'POST') {
+        const { user_id } = body as { user_id: number };
+        remaining = remaining.filter((u) => u.id !== user_id);
+        const match =
+          user_id === matchFor
+            ? { id: 99, user: users.find((u) => u.id === user_id), matched_at: '2026-01-01T00:00:00Z', last_message: null, unread_count: 0 }
+            : null;
+        return jsonResponse({ match }, 201);
+      }
+      return undefined;
+    });
+  }
+
+  it('swipes the card on top with the keyboard and shows the next one', async () => {
+    setAccessToken(makeToken({ sub: '42' }));
+    const { calls } = serve([bob, carol]);
+    renderWithProviders(<DiscoverDeck onMatch={vi.fn()} onProfileIncomplete={vi.fn()} />);
+    await screen.findByRole('heading', { name: 'Bob' });
+
+    fireEvent.keyDown(window, { key: 'ArrowRight' });
+    await screen.findByRole('heading', { name: 'Carol' });
+    fireEvent.keyDown(window, { key: 'ArrowLeft' });
+    await screen.findByText("You've seen everyone nearby");
+
+    const swipes = calls.filter((c) => c.url === '/api/swipes').map((c) => c.body);
+    expect(swipes).toEqual([
+      { user_id: 7, liked: true },
+      { user_id: 8, liked: false },
+    ]);
+  });
+
+  it('reports a mutual yes as a match', async () => {
+    setAccessToken(makeToken({ sub: '42' }));
+    serve([bob], 7);
+    const onMatch = vi.fn();
+    renderWithProviders(<DiscoverDeck onMatch={onMatch} onProfileIncomplete={vi.fn()} />);
+
+    await userEvent.click(await screen.findByRole('button', { name: 'Yes' }));
+
+    await vi.waitFor(() => expect(onMatch).toHaveBeenCalledWith(expect.objectContaining({ id: 99 })));
+  });
+
+  it('does not swipe from the keyboard while paused (a dialog is open)', async () => {
+    setAccessToken(makeToken({ sub: '42' }));
+    const { calls } = serve([bob]);
+    renderWithProviders(<DiscoverDeck onMatch={vi.fn()} onProfileIncomplete={vi.fn()} paused />);
+    await screen.findByRole('heading', { name: 'Bob' });
+
+    fireEvent.keyDown(window, { key: 'ArrowRight' });
+
+    expect(calls.filter((c) => c.url === '/api/swipes')).toHaveLength(0);
+  });
+
+  it('hands a 409 profile_incomplete to the page so it can send the user to their profile', async () => {
+    setAccessToken(makeToken({ sub: '42' }));
+    mockFetch(() =>
+      jsonResponse(
+        { error: 'profile_incomplete', message: 'Complete your profile first.', fields: { zip_code: ['Missing.'] } },
+        409,
+      ),
+    );
+    const onProfileIncomplete = vi.fn();
+    renderWithProviders(<DiscoverDeck onMatch={vi.fn()} onProfileIncomplete={onProfileIncomplete} />);
+
+    await vi.waitFor(() => expect(onProfileIncomplete).toHaveBeenCalled());
+    expect(onProfileIncomplete.mock.calls[0]![0]).toMatchObject({ status: 409, code: 'profile_incomplete' });
+  });
+
+  it('shows the page-supplied menu on the card, and arrows inside that menu do not swipe', async () => {
+    setAccessToken(makeToken({ sub: '42' }));
+    const { calls } = serve([bob]);
+    renderWithProviders(
+      <DiscoverDeck
+        onMatch={vi.fn()}
+        onProfileIncomplete={vi.fn()}
+        renderMenu={(person) => (
+          <div role="menu" aria-label={`Menu for ${person.display_name}`}>
+            <button type="button" role="menuitem">
+              Report
+            </button>
+          </div>
+        )}
+      />,
+    );
+
+    const item = within(await screen.findByRole('menu', { name: 'Menu for Bob' })).getByRole('menuitem');
+    fireEvent.keyDown(item, { key: 'ArrowRight' });
+    fireEvent.keyDown(item, { key: 'ArrowLeft' });
+    await new Promise((resolve) => setTimeout(resolve, 50)); // a swipe would have been sent by now
+
+    expect(calls.filter((c) => c.url === '/api/swipes')).toHaveLength(0);
+  });
+});

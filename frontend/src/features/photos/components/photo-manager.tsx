@@ -1,0 +1,294 @@
+import { useEffect, useId, useRef, useState, type DragEvent } from 'react';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { TrashIcon } from '@/components/ui/icons';
+import { PhotoImage } from '@/components/ui/photo-image';
+import { ProgressBar } from '@/components/ui/progress-bar';
+import { ErrorState, LoadingState } from '@/components/ui/states';
+import { ApiError } from '@/lib/api-client';
+import type { Photo } from '@/types/api';
+import { useDeletePhoto } from '../api/delete-photo';
+import { MAX_PHOTOS, useMyPhotos } from '../api/get-photos';
+import { useReorderPhotos } from '../api/reorder-photos';
+import { useUploadArchive } from '../api/upload-archive';
+import { ACCEPTED_IMAGE_TYPES, MAX_IMAGE_BYTES, useUploadPhoto } from '../api/upload-photo';
+
+type UploadItem = {
+  key: string;
+  file: File;
+  kind: 'photo' | 'archive';
+  status: 'queued' | 'uploading' | 'done' | 'failed';
+  progress: number;
+  message?: string;
+};
+
+let uploadCounter = 0;
+
+function errorMessage(error: unknown): string {
+  return error instanceof ApiError ? error.message : 'Upload failed. Please try again.';
+}
+
+function move<T>(items: T[], from: number, to: number): T[] {
+  const next = [...items];
+  const [item] = next.splice(from, 1);
+  if (item !== undefined) next.splice(to, 0, item);
+  return next;
+}
+
+export function PhotoManager() {
+  const photosQuery = useMyPhotos();
+  const uploadPhoto = useUploadPhoto();
+  const uploadArchive = useUploadArchive();
+  const reorder = useReorderPhotos();
+  const remove = useDeletePhoto();
+  const [uploads, setUploads] = useState<UploadItem[]>([]);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const photoInput = useRef<HTMLInputElement>(null);
+  const archiveInput = useRef<HTMLInputElement>(null);
+  const photoInputId = useId();
+  const archiveInputId = useId();
+
+  const photos: Photo[] = photosQuery.data ?? [];
+  const pending = uploads.filter((u) => u.kind === 'photo' && (u.status === 'queued' || u.status === 'uploading')).length;
+  const slotsLeft = Math.max(0, MAX_PHOTOS - photos.length - pending);
+
+  const patchUpload = (key: string, patch: Partial<UploadItem>) =>
+    setUploads((current) => current.map((item) => (item.key === key ? { ...item, ...patch } : item)));
+
+  // Upload the queue one file at a time: the server keeps the order and the 6-photo limit.
+  const active = uploads.find((item) => item.status === 'uploading');
+  const next = uploads.find((item) => item.status === 'queued');
+  useEffect(() => {
+    if (active || !next) return;
+    patchUpload(next.key, { status: 'uploading', progress: 0 });
+    const onProgress = ({ fraction }: { fraction: number }) => patchUpload(next.key, { progress: fraction });
+    const run =
+      next.kind === 'photo'
+        ? uploadPhoto.mutateAsync({ file: next.file, onProgress }).then(() => undefined)
+        : uploadArchive.mutateAsync({ file: next.file, onProgress }).then((result) => {
+            const added = result.photos.length;
+            const skipped = result.skipped.map((s) => `${s.name} (${s.reason})`).join(', ');
+            return `${added} photo${added === 1 ? '' : 's'} added${skipped ? `; skipped ${skipped}` : ''}.`;
+          });
+    run.then(
+      (message) => patchUpload(next.key, { status: 'done', progress: 1, message: message ?? 'Uploaded' }),
+      (error: unknown) => patchUpload(next.key, { status: 'failed', message: errorMessage(error) }),
+    );
+  }, [active?.key, next?.key]);
+
+  const addPhotoFiles = (files: File[]) => {
+    setNotice(null);
+    const problems: string[] = [];
+    const accepted: File[] = [];
+    for (const file of files) {
+      if (file.type && !ACCEPTED_IMAGE_TYPES.includes(file.type)) {
+        problems.push(`${file.name} is not a JPEG, PNG or WebP image.`);
+      } else if (file.size > MAX_IMAGE_BYTES) {
+        problems.push(`${file.name} is larger than 10 MB.`);
+      } else if (accepted.length >= slotsLeft) {
+        problems.push(`${file.name} was not added: you can have at most ${MAX_PHOTOS} photos.`);
+      } else {
+        accepted.push(file);
+      }
+    }
+    if (problems.length) setNotice(problems.join(' '));
+    if (accepted.length === 0) return;
+    setUploads((current) => [
+      ...current.filter((item) => item.status !== 'done'),
+      ...accepted.map((file) => ({
+        key: `upload-${++uploadCounter}`,
+        file,
+        kind: 'photo' as const,
+        status: 'queued' as const,
+        progress: 0,
+      })),
+    ]);
+  };
+
+  const addArchive = (file: File) => {
+    setNotice(null);
+    setUploads((current) => [
+      ...current.filter((item) => item.status !== 'done'),
+      { key: `upload-${++uploadCounter}`, file, kind: 'archive', status: 'queued', progress: 0 },
+    ]);
+  };
+
+  const onDrop = (event: DragEvent<HTMLDivElement>) => {
+    event.preventDefault();
+    setDragging(false);
+    const files = Array.from(event.dataTransfer.files);
+    const archives = files.filter((f) => f.name.toLowerCase().endsWith('.zip') || f.type.includes('zip'));
+    archives.forEach(addArchive);
+    const images = files.filter((f) => !archives.includes(f));
+    if (images.length) addPhotoFiles(images);
+  };
+
+  const reorderTo = (from: number, to: number) => {
+    if (to < 0 || to >= photos.length || from === to) return;
+    reorder.mutate(move(photos, from, to).map((photo) => photo.id));
+  };
+
+  const actionError = reorder.error ?? remove.error;
+
+  return (
+    <section className="card photo-manager" aria-labelledby="photos-heading">
+      <div className="section-head">
+        <h2 id="photos-heading">Photos</h2>
+        <span className="muted">
+          {photos.length}/{MAX_PHOTOS}
+        </span>
+      </div>
+      <p className="muted">The first photo is your main one. Photos are optional but help people say yes.</p>
+
+      {notice && <Alert>{notice}</Alert>}
+      {actionError && <Alert>{errorMessage(actionError)}</Alert>}
+
+      {photosQuery.isPending ? (
+        <LoadingState label="Loading photos…" />
+      ) : photosQuery.isError ? (
+        <ErrorState message={errorMessage(photosQuery.error)} onRetry={() => void photosQuery.refetch()} />
+      ) : photos.length === 0 ? (
+        <p className="photo-empty">No photos yet.</p>
+      ) : (
+        <ol className="photo-grid" aria-label="Your photos">
+          {photos.map((photo, index) => (
+            <li key={photo.id} className="photo-tile">
+              <div className="photo-tile-image">
+                <PhotoImage photo={photo} variant="thumb" fit="cover" alt={`Photo ${index + 1}`} />
+                {index === 0 && <span className="badge badge-main">Main</span>}
+              </div>
+              <div className="photo-tile-actions">
+                <button
+                  type="button"
+                  className="icon-btn"
+                  aria-label={`Move photo ${index + 1} earlier`}
+                  disabled={index === 0 || reorder.isPending}
+                  onClick={() => reorderTo(index, index - 1)}
+                >
+                  ←
+                </button>
+                {index !== 0 && (
+                  <button
+                    type="button"
+                    className="icon-btn"
+                    aria-label={`Make photo ${index + 1} the main photo`}
+                    title="Make main photo"
+                    disabled={reorder.isPending}
+                    onClick={() => reorderTo(index, 0)}
+                  >
+                    ★
+                  </button>
+                )}
+                <button
+                  type="button"
+                  className="icon-btn"
+                  aria-label={`Move photo ${index + 1} later`}
+                  disabled={index === photos.length - 1 || reorder.isPending}
+                  onClick={() => reorderTo(index, index + 1)}
+                >
+                  →
+                </button>
+                <button
+                  type="button"
+                  className="icon-btn icon-btn-danger"
+                  aria-label={`Delete photo ${index + 1}`}
+                  disabled={remove.isPending}
+                  onClick={() => {
+                    if (window.confirm('Delete this photo?')) remove.mutate(photo.id);
+                  }}
+                >
+                  <TrashIcon size={16} />
+                </button>
+              </div>
+            </li>
+          ))}
+        </ol>
+      )}
+
+      <div
+        className={`dropzone${dragging ? ' dropzone-active' : ''}`}
+        onDragOver={(event) => {
+          event.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={onDrop}
+      >
+        <p>Drop photos (JPEG, PNG or WebP, up to 10 MB each) or a ZIP of photos here, or</p>
+        <div className="dropzone-actions">
+          <Button onClick={() => photoInput.current?.click()} disabled={slotsLeft === 0}>
+            Upload photos
+          </Button>
+          <Button variant="secondary" onClick={() => archiveInput.current?.click()} disabled={slotsLeft === 0}>
+            Upload a ZIP archive
+          </Button>
+        </div>
+        <label className="visually-hidden" htmlFor={photoInputId}>
+          Choose photos
+        </label>
+        <input
+          ref={photoInput}
+          id={photoInputId}
+          className="visually-hidden"
+          type="file"
+          accept={ACCEPTED_IMAGE_TYPES.join(',')}
+          multiple
+          tabIndex={-1}
+          onChange={(event) => {
+            addPhotoFiles(Array.from(event.target.files ?? []));
+            event.target.value = '';
+          }}
+        />
+        <label className="visually-hidden" htmlFor={archiveInputId}>
+          Choose a ZIP archive
+        </label>
+        <input
+          ref={archiveInput}
+          id={archiveInputId}
+          className="visually-hidden"
+          type="file"
+          accept=".zip,application/zip"
+          tabIndex={-1}
+          onChange={(event) => {
+            const file = event.target.files?.[0];
+            if (file) addArchive(file);
+            event.target.value = '';
+          }}
+        />
+        {slotsLeft === 0 && <p className="muted">You have {MAX_PHOTOS} photos. Delete one to add another.</p>}
+      </div>
+
+      {uploads.length > 0 && (
+        <ul className="upload-list" aria-label="Uploads">
+          {uploads.map((item) => (
+            <li key={item.key} className={`upload upload-${item.status}`}>
+              <div className="upload-row">
+                <span className="upload-name">{item.file.name}</span>
+                <span className="upload-status">
+                  {item.status === 'queued' && 'Waiting…'}
+                  {item.status === 'uploading' && `${Math.round(item.progress * 100)}%`}
+                  {item.status === 'done' && (item.message ?? 'Uploaded')}
+                  {item.status === 'failed' && 'Failed'}
+                </span>
+              </div>
+              <ProgressBar value={item.status === 'done' ? 1 : item.progress} label={`Uploading ${item.file.name}`} />
+              {item.status === 'failed' && (
+                <p className="field-error" role="alert">
+                  {item.message}{' '}
+                  <button
+                    type="button"
+                    className="link-btn"
+                    onClick={() => patchUpload(item.key, { status: 'queued', progress: 0, message: undefined })}
+                  >
+                    Retry
+                  </button>
+                </p>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

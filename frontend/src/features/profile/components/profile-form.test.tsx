@@ -1,0 +1,98 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import { setAccessToken } from '@/lib/api-client';
+import { buildMe } from '@/testing/fixtures';
+import { jsonResponse, makeToken, mockFetch, renderWithProviders } from '@/testing/test-utils';
+import { ProfileForm } from './profile-form';
+
+describe('ProfileForm', () => {
+  it('starts the friend radius at 25 for a new user', () => {
+    renderWithProviders(<ProfileForm me={buildMe()} />);
+    expect(screen.getByLabelText('Friend radius (miles)')).toHaveValue('25');
+  });
+
+  it('adds tags with Enter or a comma and saves the whole profile', async () => {
+    setAccessToken(makeToken({ sub: '42' }));
+    const saved = buildMe({
+      display_name: 'Alice',
+      hobbies: ['hiking', 'chess'],
+      interests: ['jazz'],
+      zip_code: '10001',
+      city: 'New York',
+      state: 'NY',
+      friend_radius_miles: 25,
+      profile_complete: true,
+      missing_fields: [],
+    });
+    const { calls } = mockFetch(() => jsonResponse(saved));
+    const { queryClient } = renderWithProviders(<ProfileForm me={buildMe()} />);
+
+    await userEvent.type(screen.getByLabelText('Display name'), 'Alice');
+    await userEvent.type(screen.getByLabelText('Bio'), 'Hi!');
+    await userEvent.type(screen.getByLabelText('Hobbies'), 'hiking{Enter}chess,');
+    await userEvent.type(screen.getByLabelText('Interests'), 'jazz{Enter}JAZZ{Enter}');
+    await userEvent.type(screen.getByLabelText('ZIP code'), '10001');
+    await userEvent.click(screen.getByRole('button', { name: 'Save profile' }));
+
+    await vi.waitFor(() => expect(calls).toHaveLength(1));
+    expect(calls[0]).toMatchObject({
+      url: '/api/me',
+      method: 'PATCH',
+      body: {
+        display_name: 'Alice',
+        bio: 'Hi!',
+        hobbies: ['hiking', 'chess'],
+        interests: ['jazz'],
+        zip_code: '10001',
+        friend_radius_miles: 25,
+      },
+    });
+    expect(screen.getByLabelText('Hobbies')).toHaveValue('');
+    expect(within(screen.getByRole('list', { name: 'Hobbies added' })).getAllByRole('listitem')).toHaveLength(2);
+    await vi.waitFor(() => expect(queryClient.getQueryData(['me'])).toEqual(saved));
+  });
+
+  it('removes a tag with its button', async () => {
+    const onSaved = vi.fn();
+    renderWithProviders(<ProfileForm me={buildMe({ hobbies: ['hiking', 'chess'] })} onSaved={onSaved} />);
+
+    await userEvent.click(screen.getByRole('button', { name: 'Remove hobby: hiking' }));
+
+    const tags = within(screen.getByRole('list', { name: 'Hobbies added' })).getAllByRole('listitem');
+    expect(tags.map((tag) => tag.textContent)).toEqual(['chess×']);
+  });
+
+  it('shows the city and state the saved ZIP code resolves to', () => {
+    renderWithProviders(
+      <ProfileForm me={buildMe({ zip_code: '10001', city: 'New York', state: 'NY', friend_radius_miles: 40 })} />,
+    );
+    expect(screen.getByLabelText('ZIP code')).toHaveAccessibleDescription(/New York, NY/);
+    expect(screen.getByLabelText('Friend radius (miles)')).toHaveValue('40');
+  });
+
+  it('shows validation errors from the server next to each field', async () => {
+    setAccessToken(makeToken({ sub: '42' }));
+    mockFetch(() =>
+      jsonResponse(
+        {
+          error: 'validation_error',
+          message: 'Some fields are invalid.',
+          fields: { zip_code: ['Unknown ZIP code.'], interests: ['Add at least one interest.'] },
+        },
+        422,
+      ),
+    );
+    renderWithProviders(<ProfileForm me={buildMe({ display_name: 'Alice', hobbies: ['hiking'] })} />);
+
+    await userEvent.type(screen.getByLabelText('ZIP code'), '00000');
+    await userEvent.click(screen.getByRole('button', { name: 'Save profile' }));
+
+    await vi.waitFor(() =>
+      expect(screen.getByLabelText('ZIP code')).toHaveAccessibleDescription(/Unknown ZIP code\./),
+    );
+    expect(screen.getByLabelText('Interests')).toHaveAccessibleDescription(/Add at least one interest\./);
+    expect(screen.getByLabelText('Display name')).not.toHaveAttribute('aria-invalid');
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+  });
+});

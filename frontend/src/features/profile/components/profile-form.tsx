@@ -1,0 +1,185 @@
+import { useState, type FormEvent } from 'react';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { PinIcon } from '@/components/ui/icons';
+import { FieldShell, TextAreaField, TextField, describedBy } from '@/components/ui/field';
+import { TagInput } from '@/components/ui/tag-input';
+import { formErrorsFrom } from '@/lib/form-errors';
+import type { Me } from '@/types/api';
+import { useUpdateMe, type ProfileInput } from '../api/update-me';
+
+export const DEFAULT_RADIUS = 25;
+const FIELDS = [
+  'display_name',
+  'bio',
+  'hobbies',
+  'interests',
+  'zip_code',
+  'friend_radius_miles',
+] as const;
+
+const FIELD_LABELS: Record<string, string> = {
+  display_name: 'display name',
+  hobbies: 'at least one hobby',
+  interests: 'at least one interest',
+  zip_code: 'ZIP code',
+  friend_radius_miles: 'friend radius',
+};
+
+export function missingFieldsSentence(fields: string[]): string {
+  const names = fields.map((field) => FIELD_LABELS[field] ?? field.replace(/_/g, ' '));
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+function initialValues(me: Me): ProfileInput {
+  return {
+    display_name: me.display_name ?? '',
+    bio: me.bio ?? '',
+    hobbies: me.hobbies ?? [],
+    interests: me.interests ?? [],
+    zip_code: me.zip_code ?? '',
+    friend_radius_miles: me.friend_radius_miles ?? DEFAULT_RADIUS,
+  };
+}
+
+export function ProfileForm({ me, onSaved }: { me: Me; onSaved?: (me: Me) => void }) {
+  const [values, setValues] = useState<ProfileInput>(() => initialValues(me));
+  const [clientErrors, setClientErrors] = useState<Record<string, string>>({});
+  const [saved, setSaved] = useState(false);
+  const mutation = useUpdateMe({
+    onSuccess: (next) => {
+      setSaved(true);
+      onSaved?.(next);
+    },
+  });
+  const serverErrors = formErrorsFrom(mutation.error, FIELDS);
+  const errorFor = (field: string) => clientErrors[field] ?? serverErrors.fields[field];
+
+  const set = <K extends keyof ProfileInput>(field: K, value: ProfileInput[K]) => {
+    setValues((current) => ({ ...current, [field]: value }));
+    setSaved(false);
+    if (clientErrors[field]) {
+      setClientErrors(({ [field]: _removed, ...rest }) => rest);
+    }
+  };
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const errors: Record<string, string> = {};
+    if (!values.display_name.trim()) errors.display_name = 'Tell people what to call you.';
+    if (values.zip_code && !/^\d{5}$/.test(values.zip_code.trim())) {
+      errors.zip_code = 'Enter a 5-digit US ZIP code.';
+    }
+    setClientErrors(errors);
+    if (Object.keys(errors).length > 0) return;
+    mutation.mutate({
+      display_name: values.display_name.trim(),
+      bio: values.bio,
+      hobbies: values.hobbies,
+      interests: values.interests,
+      zip_code: values.zip_code.trim(),
+      friend_radius_miles: values.friend_radius_miles,
+    });
+  };
+
+  // The place shown is the one the saved ZIP resolved to; an edited ZIP resolves on save.
+  const savedPlace =
+    me.zip_code && me.zip_code === values.zip_code.trim() && (me.city || me.state)
+      ? [me.city, me.state].filter(Boolean).join(', ')
+      : null;
+
+  const radiusId = 'friend-radius';
+  const radiusError = errorFor('friend_radius_miles');
+
+  return (
+    <form className="form" onSubmit={onSubmit} noValidate>
+      {serverErrors.form && <Alert>{serverErrors.form}</Alert>}
+      <TextField
+        label="Display name"
+        name="display_name"
+        autoComplete="nickname"
+        maxLength={50}
+        value={values.display_name}
+        onChange={(event) => set('display_name', event.target.value)}
+        error={errorFor('display_name')}
+      />
+      <TextAreaField
+        label="Bio"
+        name="bio"
+        rows={4}
+        maxLength={500}
+        value={values.bio}
+        onChange={(event) => set('bio', event.target.value)}
+        error={errorFor('bio')}
+        hint={`${values.bio.length}/500`}
+      />
+      <TagInput
+        label="Hobbies"
+        itemName="hobby"
+        placeholder="e.g. hiking, board games"
+        value={values.hobbies}
+        onChange={(tags) => set('hobbies', tags)}
+        error={errorFor('hobbies')}
+      />
+      <TagInput
+        label="Interests"
+        itemName="interest"
+        placeholder="e.g. jazz, astronomy"
+        value={values.interests}
+        onChange={(tags) => set('interests', tags)}
+        error={errorFor('interests')}
+      />
+      <TextField
+        label="ZIP code"
+        name="zip_code"
+        inputMode="numeric"
+        autoComplete="postal-code"
+        maxLength={5}
+        pattern="\d{5}"
+        value={values.zip_code}
+        onChange={(event) => set('zip_code', event.target.value.replace(/\D/g, ''))}
+        error={errorFor('zip_code')}
+        hint={
+          savedPlace ? (
+            <span className="place" data-testid="zip-place">
+              <PinIcon size={14} /> {savedPlace}
+            </span>
+          ) : (
+            'Only your city is shown to others, never your ZIP code.'
+          )
+        }
+      />
+      <FieldShell id={radiusId} label="Friend radius (miles)" error={radiusError}>
+        <div className="range-row">
+          <input
+            id={radiusId}
+            className="range"
+            type="range"
+            min={1}
+            max={250}
+            step={1}
+            value={values.friend_radius_miles}
+            onChange={(event) => set('friend_radius_miles', Number(event.target.value))}
+            aria-valuetext={`${values.friend_radius_miles} miles`}
+            aria-invalid={radiusError ? true : undefined}
+            aria-describedby={describedBy(radiusId, radiusError)}
+          />
+          <output htmlFor={radiusId} className="range-value">
+            {values.friend_radius_miles} mi
+          </output>
+        </div>
+      </FieldShell>
+      <div className="form-actions">
+        <Button type="submit" pending={mutation.isPending}>
+          Save profile
+        </Button>
+        {saved && !mutation.isPending && (
+          <span className="saved-note" role="status">
+            Saved{me.profile_complete ? '' : ' — still missing ' + missingFieldsSentence(me.missing_fields)}
+          </span>
+        )}
+      </div>
+    </form>
+  );
+}

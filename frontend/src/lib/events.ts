@@ -1,0 +1,116 @@
+import { fetchEventSource, type EventSourceMessage } from '@microsoft/fetch-event-source';
+import { getAccessToken, refreshAccessToken } from './api-client';
+
+// The live stream GET /api/events, read with fetch so the access token travels as a Bearer header
+// (EventSource cannot send headers). Reconnects after drops with Last-Event-ID so the server can
+// replay what was missed, and refreshes the token when the stream answers 401 or ends with
+// `token_expired` / `token_revoked` (the server closes a stream whose token stops being valid).
+
+export type ServerEventName = 'message' | 'match' | 'unmatch' | 'read' | 'resync';
+export type ServerEvent = { type: ServerEventName; data: unknown; id?: string };
+export type ServerEventHandler = (event: ServerEvent) => void;
+
+// `resync`: more was missed than the server replays, so cached conversations must be reloaded.
+const EVENT_NAMES: readonly string[] = ['message', 'match', 'unmatch', 'read', 'resync'];
+const TOKEN_ENDED: readonly string[] = ['token_expired', 'token_revoked'];
+export const EVENTS_PATH = '/api/events';
+
+class UnauthorizedStream extends Error {}
+class FatalStream extends Error {}
+class StreamClosed extends Error {}
+
+/** Turns one SSE frame into a typed event, or null for heartbeats and unknown event names. */
+export function parseServerEvent(message: EventSourceMessage): ServerEvent | null {
+  if (!EVENT_NAMES.includes(message.event)) return null;
+  let data: unknown = null;
+  if (message.data) {
+    try {
+      data = JSON.parse(message.data);
+    } catch {
+      return null;
+    }
+  }
+  return { type: message.event as ServerEventName, data, id: message.id || undefined };
+}
+
+export type EventStreamOptions = {
+  onEvent: ServerEventHandler;
+  onStatusChange?: (status: 'connecting' | 'open' | 'retrying' | 'stopped') => void;
+};
+
+/** Opens the stream; returns a function that closes it. */
+export function openEventStream({ onEvent, onStatusChange }: EventStreamOptions): () => void {
+  const controller = new AbortController();
+  let lastEventId: string | undefined;
+  let attempt = 0;
+
+  const run = async () => {
+    while (!controller.signal.aborted) {
+      const token = getAccessToken();
+      if (!token) {
+        onStatusChange?.('stopped');
+        return;
+      }
+      const headers: Record<string, string> = {
+        Authorization: `Bearer ${token}`,
+        Accept: 'text/event-stream',
+      };
+      if (lastEventId) headers['Last-Event-ID'] = lastEventId;
+      onStatusChange?.(attempt === 0 ? 'connecting' : 'retrying');
+      try {
+        await fetchEventSource(EVENTS_PATH, {
+          headers,
+          signal: controller.signal,
+          openWhenHidden: true,
+          async onopen(response) {
+            if (response.status === 401) throw new UnauthorizedStream();
+            const type = response.headers.get('Content-Type') ?? '';
+            if (!response.ok || !type.includes('text/event-stream')) {
+              throw response.status >= 400 && response.status < 500 && response.status !== 429
+                ? new FatalStream(`events: HTTP ${response.status}`)
+                : new Error(`events: HTTP ${response.status}`);
+            }
+            attempt = 0;
+            onStatusChange?.('open');
+          },
+          onmessage(message) {
+            if (TOKEN_ENDED.includes(message.event)) throw new UnauthorizedStream();
+            if (message.id) lastEventId = message.id;
+            const event = parseServerEvent(message);
+            if (event) onEvent(event);
+          },
+          onclose() {
+            // The server ended the stream (deploy, timeout): reconnect from the outer loop.
+            throw new StreamClosed();
+          },
+          onerror(error) {
+            // Rethrowing hands control to the outer loop, which picks the token and the delay.
+            throw error;
+          },
+        });
+        return; // aborted
+      } catch (error) {
+        if (controller.signal.aborted) return;
+        if (error instanceof FatalStream) {
+          onStatusChange?.('stopped');
+          return;
+        }
+        if (error instanceof UnauthorizedStream) {
+          const fresh = await refreshAccessToken();
+          if (!fresh) {
+            onStatusChange?.('stopped');
+            return;
+          }
+          continue;
+        }
+        attempt += 1;
+        onStatusChange?.('retrying');
+        const delay = Math.min(30_000, 1000 * 2 ** Math.min(attempt - 1, 5));
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  };
+
+  void run();
+  return () => controller.abort();
+}

@@ -1,0 +1,39 @@
+import type { Me, Profile } from '@/types/api';
+
+export function buildMe(overrides: Partial<Me> = {}): Me {
+  return {
+    id: 42,
+    username: 'alice',
+    email: 'alice@example.com',
+    display_name: null,
+    bio: null,
+    hobbies: [],
+    interests: [],
+    zip_code: null,
+    city: null,
+    state: null,
+    friend_radius_miles: null,
+    profile_complete: false,
+    missing_fields: ['display_name', 'hobbies', 'interests', 'zip_code'],
+    photos: [],
+    created_at: '2026-01-01T00:00:00Z',
+    ...overrides,
+  };
+}
+
+export function buildProfile(overrides: Partial<Profile> = {}): Profile {
+  return {
+    id: 7,
+    username: 'bob',
+    display_name: 'Bob',
+    bio: 'Board games and long walks.',
+    hobbies: ['hiking', 'chess'],
+    interests: ['jazz'],
+    city: 'New York',
+    state: 'NY',
+    photos: [],
+    distance_miles: 2,
+    shared_interests: ['hiking'],
+    ...overrides,
+  };
+}

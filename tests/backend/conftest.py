@@ -1,0 +1,104 @@
+"""Fixtures for the backend suite.
+
+The schema is built once per run by the Alembic migrations (never ``create_all``), on SQLite by
+default or on PostgreSQL when ``TEST_DATABASE_URL`` or ``DATABASE_URL`` points at it. Each test
+gets a fresh app and every table is emptied after it, which (unlike a rolled-back transaction)
+also holds for tests that use threads or a live server.
+"""
+
+import itertools
+import os
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from friender import create_app
+from friender.extensions import db
+
+from .support import PASSWORD, SignedInUser
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """The database under test, migrated to the latest revision once per run."""
+    url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    if not url:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    engine = sa.create_engine(url)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+    app = create_app({"FRIENDER_ENV": "testing", "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+    return url
+
+
+@pytest.fixture
+def app(request, database_url, tmp_path):
+    """A fresh app on the migrated database; all rows are deleted after the test.
+
+    ``@pytest.mark.app_config(NAME=value, ...)`` on a test overrides settings.
+    """
+    marker = request.node.get_closest_marker("app_config")
+    app = create_app(
+        {
+            "FRIENDER_ENV": "testing",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "LOCAL_STORAGE_DIR": str(tmp_path / "uploads"),
+            **(marker.kwargs if marker else {}),
+        }
+    )
+    with app.app_context():
+        yield app
+        db.session.remove()
+    _empty_all_tables(database_url)
+
+
+def _empty_all_tables(database_url):
+    """Delete every row (on the test database, whatever the test configured the app with)."""
+    engine = sa.create_engine(database_url, poolclass=sa.pool.NullPool)
+    tables = list(reversed(db.metadata.sorted_tables))
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(table.name for table in tables)
+            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    """Flask test client (keeps cookies, like a browser)."""
+    return app.test_client()
+
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_user(app):
+    """Sign up a user through ``POST /api/auth/signup``; ``profile`` (a dict) is then PATCHed in.
+
+    Uses its own test client so the caller's ``client`` cookie jar stays clean.
+    """
+    signup_client = app.test_client()
+
+    def make(username=None, password=PASSWORD, profile=None, **signup_fields):
+        username = username or f"user{next(_counter)}"
+        response = signup_client.post(
+            "/api/auth/signup",
+            json={"username": username, "email": f"{username}@example.com", "password": password, **signup_fields},
+        )
+        assert response.status_code == 201, response.get_json()
+        user = SignedInUser(response.get_json(), password)
+        if profile:
+            patched = signup_client.patch("/api/me", json=profile, headers=user.headers)
+            assert patched.status_code == 200, patched.get_json()
+            user.me = patched.get_json()
+        return user
+
+    return make

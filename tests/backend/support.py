@@ -1,0 +1,28 @@
+"""Constants and small helpers the backend tests share."""
+
+PASSWORD = "correct horse battery"
+
+NYC_PROFILE = {
+    "display_name": "Test Person",
+    "hobbies": ["Climbing", "Chess"],
+    "interests": ["Jazz"],
+    "zip_code": "10001",
+    "friend_radius_miles": 25,
+}
+
+
+class SignedInUser:
+    """A user created through the API, with its tokens and a ready Authorization header."""
+
+    def __init__(self, body, password):
+        self.id = body["user"]["id"]
+        self.username = body["user"]["username"]
+        self.email = body["user"]["email"]
+        self.password = password
+        self.access_token = body["access_token"]
+        self.refresh_token = body["refresh_token"]
+        self.me = body["user"]
+
+    @property
+    def headers(self):
+        return {"Authorization": f"Bearer {self.access_token}"}

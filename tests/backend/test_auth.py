@@ -1,0 +1,269 @@
+"""Accounts and tokens: signup, login, refresh, logout, expiry, rate limits."""
+
+from datetime import timedelta
+
+import jwt as pyjwt
+import pytest
+from flask_jwt_extended import create_access_token
+
+from .support import PASSWORD
+
+
+def signup(client, username="alice", email=None, password=PASSWORD, **extra):
+    return client.post(
+        "/api/auth/signup",
+        json={"username": username, "email": email or f"{username}@example.com", "password": password, **extra},
+    )
+
+
+def test_signup_returns_tokens_whose_sub_is_the_user_id_as_a_string(client, app):
+    response = signup(client, display_name="Alice")
+
+    assert response.status_code == 201
+    body = response.get_json()
+    user = body["user"]
+    assert user["username"] == "alice" and user["email"] == "alice@example.com"
+    assert user["display_name"] == "Alice"
+    assert user["profile_complete"] is False
+    assert "password" not in str(body["user"]) and "hash" not in str(body["user"])
+    claims = pyjwt.decode(body["access_token"], app.config["JWT_SECRET_KEY"], algorithms=["HS256"])
+    assert claims["sub"] == str(user["id"])
+    assert isinstance(claims["sub"], str)
+    assert claims["type"] == "access"
+    refresh_claims = pyjwt.decode(body["refresh_token"], app.config["JWT_SECRET_KEY"], algorithms=["HS256"])
+    assert refresh_claims["sub"] == str(user["id"]) and refresh_claims["type"] == "refresh"
+    assert claims["exp"] - claims["iat"] == 15 * 60
+    assert refresh_claims["exp"] - refresh_claims["iat"] == 7 * 24 * 3600
+
+
+def test_signup_sets_httponly_strict_refresh_cookie_and_csrf_cookie(client):
+    response = signup(client)
+
+    cookies = response.headers.getlist("Set-Cookie")
+    refresh = next(c for c in cookies if c.startswith("refresh_token_cookie="))
+    csrf = next(c for c in cookies if c.startswith("csrf_refresh_token="))
+    assert "HttpOnly" in refresh and "SameSite=Strict" in refresh and "Path=/api/auth" in refresh
+    assert "Secure" not in refresh  # Secure in production only
+    assert "HttpOnly" not in csrf  # the browser app must read it
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        ({"username": "alice", "email": "a@example.com"}, {"username": "ALICE", "email": "other@example.com"}),
+        ({"username": "alice", "email": "a@example.com"}, {"username": "bob", "email": "A@Example.COM"}),
+    ],
+)
+def test_duplicate_username_or_email_in_other_case_is_a_conflict(client, first, second):
+    assert signup(client, **first).status_code == 201
+
+    response = signup(client, **second)
+
+    assert response.status_code == 409
+    body = response.get_json()
+    assert body["error"] == "conflict"
+    assert set(body["fields"]) <= {"username", "email"} and body["fields"]
+
+
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        ({"username": "ab"}, "username"),
+        ({"username": "a" * 31}, "username"),
+        ({"username": "bad name!"}, "username"),
+        ({"email": "not-an-email"}, "email"),
+        ({"password": "short"}, "password"),
+        ({"password": "x" * 129}, "password"),
+        ({"display_name": ""}, "display_name"),
+        ({"is_admin": True}, "is_admin"),
+    ],
+)
+def test_invalid_signup_is_422_with_the_field_named(client, app, payload, field):
+    body = {"username": "valid_name", "email": "valid@example.com", "password": PASSWORD, **payload}
+
+    response = client.post("/api/auth/signup", json=body)
+
+    assert response.status_code == 422
+    assert response.get_json()["error"] == "validation_error"
+    assert field in response.get_json()["fields"]
+    assert client.post("/api/auth/login", json={"username": "valid_name", "password": PASSWORD}).status_code == 401
+
+
+def test_missing_fields_and_non_json_body_are_422(client):
+    response = client.post("/api/auth/signup", json={})
+    assert response.status_code == 422
+    assert {"username", "email", "password"} <= set(response.get_json()["fields"])
+
+    response = client.post("/api/auth/signup", data="not json", content_type="application/json")
+    assert response.status_code in (400, 422)
+    assert "error" in response.get_json()
+
+
+def test_login_by_username_and_by_email_any_case(client, make_user):
+    user = make_user("carol")
+
+    for login in ("carol", "CAROL", "carol@example.com", "Carol@Example.com"):
+        response = client.post("/api/auth/login", json={"username": login, "password": user.password})
+        assert response.status_code == 200, login
+        assert response.get_json()["user"]["id"] == user.id
+        assert response.get_json()["access_token"]
+
+
+def test_long_passwords_are_not_truncated(client, make_user):
+    long_password = "p" * 100 + "A"
+    make_user("longpw", password=long_password)
+
+    wrong = client.post("/api/auth/login", json={"username": "longpw", "password": "p" * 100 + "B"})
+    right = client.post("/api/auth/login", json={"username": "longpw", "password": long_password})
+
+    assert wrong.status_code == 401
+    assert right.status_code == 200
+
+
+def test_unknown_user_and_wrong_password_get_the_same_401(client, make_user):
+    make_user("dave")
+
+    wrong_password = client.post("/api/auth/login", json={"username": "dave", "password": "wrong password"})
+    unknown_user = client.post("/api/auth/login", json={"username": "nobody", "password": "wrong password"})
+
+    assert wrong_password.status_code == unknown_user.status_code == 401
+    assert wrong_password.get_json() == unknown_user.get_json()
+    assert wrong_password.get_json()["error"] == "unauthorized"
+
+
+def test_the_sixth_rapid_failed_login_is_rate_limited_for_that_username_only(client, make_user):
+    victim = make_user("erin")
+    other = make_user("frank")
+
+    statuses = [
+        client.post("/api/auth/login", json={"username": "erin", "password": "wrong password"}).status_code
+        for _ in range(6)
+    ]
+
+    assert statuses == [401] * 5 + [429]
+    limited = client.post("/api/auth/login", json={"username": "erin", "password": victim.password})
+    assert limited.status_code == 429
+    assert limited.get_json()["error"] == "rate_limited"
+    assert client.post("/api/auth/login", json={"username": "frank", "password": other.password}).status_code == 200
+
+
+@pytest.mark.app_config(SIGNUP_RATE_LIMIT="2 per hour")
+def test_signups_per_address_are_limited(client):
+    statuses = [signup(client, username=f"limited{i}").status_code for i in range(3)]
+
+    assert statuses == [201, 201, 429]
+    assert signup(client, username="limited9").get_json()["error"] == "rate_limited"
+
+
+def test_expired_access_token_is_401_token_expired(client, app, make_user):
+    user = make_user()
+    expired = create_access_token(identity=str(user.id), expires_delta=timedelta(seconds=-1))
+
+    response = client.get("/api/me", headers={"Authorization": f"Bearer {expired}"})
+
+    assert response.status_code == 401
+    assert response.get_json() == {"error": "token_expired", "message": "Token has expired"}
+
+
+def test_tampered_token_is_401(client, make_user):
+    user = make_user()
+    header, payload, signature = user.access_token.split(".")
+    tampered = f"{header}.{payload}.{signature[:-4]}AAAA"
+    other_key = pyjwt.encode({"sub": str(user.id), "type": "access", "jti": "x"}, "another-key" * 4, algorithm="HS256")
+
+    for token in (tampered, other_key, "not-a-jwt"):
+        response = client.get("/api/me", headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 401
+        assert response.get_json()["error"] == "unauthorized"
+
+
+def test_missing_token_is_401_json(client):
+    response = client.get("/api/me")
+
+    assert response.status_code == 401
+    assert response.get_json()["error"] == "unauthorized"
+
+
+def test_refresh_token_cannot_be_used_as_access_token(client, make_user):
+    user = make_user()
+
+    response = client.get("/api/me", headers={"Authorization": f"Bearer {user.refresh_token}"})
+
+    assert response.status_code == 401
+
+
+def test_refresh_with_bearer_refresh_token(client, app, make_user):
+    user = make_user()
+
+    response = client.post("/api/auth/refresh", headers={"Authorization": f"Bearer {user.refresh_token}"})
+
+    assert response.status_code == 200
+    new_access = response.get_json()["access_token"]
+    assert client.get("/api/me", headers={"Authorization": f"Bearer {new_access}"}).get_json()["id"] == user.id
+    access_as_refresh = client.post("/api/auth/refresh", headers={"Authorization": f"Bearer {user.access_token}"})
+    assert access_as_refresh.status_code == 401
+
+
+def test_refresh_through_cookie_needs_the_csrf_header(client, app):
+    signup(client, username="cookie_user")
+    csrf = client.get_cookie("csrf_refresh_token", path="/")
+    assert client.get_cookie("refresh_token_cookie", path="/api/auth") is not None
+
+    without_header = client.post("/api/auth/refresh")
+    with_wrong_header = client.post("/api/auth/refresh", headers={"X-CSRF-TOKEN": "wrong"})
+    with_header = client.post("/api/auth/refresh", headers={"X-CSRF-TOKEN": csrf.value})
+
+    assert without_header.status_code == 401
+    assert without_header.get_json()["error"] == "unauthorized"
+    assert with_wrong_header.status_code == 401
+    assert with_header.status_code == 200
+    access = with_header.get_json()["access_token"]
+    assert client.get("/api/me", headers={"Authorization": f"Bearer {access}"}).status_code == 200
+
+
+def test_logout_revokes_access_and_refresh_tokens(client, make_user):
+    user = make_user()
+
+    response = client.post("/api/auth/logout", headers=user.headers, json={"refresh_token": user.refresh_token})
+
+    assert response.status_code == 204
+    me = client.get("/api/me", headers=user.headers)
+    assert me.status_code == 401
+    assert me.get_json()["error"] == "token_revoked"
+    refreshed = client.post("/api/auth/refresh", headers={"Authorization": f"Bearer {user.refresh_token}"})
+    assert refreshed.status_code == 401
+    assert refreshed.get_json()["error"] == "token_revoked"
+
+
+def test_logout_revokes_the_refresh_cookie_and_clears_it(client):
+    body = signup(client, username="cookie_logout").get_json()
+    csrf = client.get_cookie("csrf_refresh_token", path="/").value
+
+    response = client.post("/api/auth/logout", headers={"Authorization": f"Bearer {body['access_token']}"})
+
+    assert response.status_code == 204
+    assert any(c.startswith("refresh_token_cookie=;") for c in response.headers.getlist("Set-Cookie"))
+    replay = client.post(
+        "/api/auth/refresh",
+        headers={"Authorization": f"Bearer {body['refresh_token']}", "X-CSRF-TOKEN": csrf},
+    )
+    assert replay.status_code == 401
+    assert replay.get_json()["error"] == "token_revoked"
+
+
+def test_logout_cannot_revoke_another_users_refresh_token(client, make_user):
+    alice, bob = make_user(), make_user()
+
+    client.post("/api/auth/logout", headers=alice.headers, json={"refresh_token": bob.refresh_token})
+
+    assert client.post("/api/auth/refresh", headers={"Authorization": f"Bearer {bob.refresh_token}"}).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/auth/login", "/api/auth/signup"])
+def test_a_nul_character_is_422_not_a_database_error(client, path):
+    body = {"username": "nul\x00name", "email": "nul@example.com", "password": PASSWORD}
+
+    response = client.post(path, json=body)
+
+    assert response.status_code == 422
+    assert "username" in response.get_json()["fields"]

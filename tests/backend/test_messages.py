@@ -1,0 +1,319 @@
+"""Messages between the two members of a match: sending, paging, read receipts, limits, privacy."""
+
+import pytest
+import sqlalchemy as sa
+
+from friender.extensions import db
+from friender.messages.service import conversation_summaries
+from friender.models import Match, Message
+
+from .matching import create_block, create_match, remove_match
+from .support import NYC_PROFILE
+
+
+@pytest.fixture
+def pair(make_user):
+    """Two matched users and their match id."""
+    first, second = make_user(profile=NYC_PROFILE), make_user(profile=NYC_PROFILE)
+    return first, second, create_match(first, second)
+
+
+def send(client, user, match_id, body):
+    return client.post(f"/api/matches/{match_id}/messages", json={"body": body}, headers=user.headers)
+
+
+def page(client, user, match_id, **query):
+    return client.get(f"/api/matches/{match_id}/messages", query_string=query, headers=user.headers)
+
+
+def message_count():
+    return db.session.execute(sa.select(sa.func.count()).select_from(Message)).scalar()
+
+
+def test_members_send_and_read_a_conversation(client, pair):
+    ana, ben, match_id = pair
+
+    sent = send(client, ana, match_id, "  Hi Ben! <b>climbing</b> & chess?\n ")
+
+    assert sent.status_code == 201
+    message = sent.get_json()
+    assert message["body"] == "Hi Ben! <b>climbing</b> & chess?"
+    assert message["match_id"] == match_id and message["sender_id"] == ana.id
+    assert message["read_at"] is None
+    assert message["created_at"].endswith("Z")
+    reply = send(client, ben, match_id, "Sure").get_json()
+    for user in (ana, ben):
+        listed = page(client, user, match_id)
+        assert listed.status_code == 200
+        assert [m["id"] for m in listed.get_json()["messages"]] == [message["id"], reply["id"]]
+        assert listed.get_json()["messages"][0] == message
+
+
+def test_pages_go_back_in_time_oldest_first_and_ignore_new_messages(client, pair):
+    ana, ben, match_id = pair
+    ids = [send(client, ana if i % 2 else ben, match_id, f"message {i}").get_json()["id"] for i in range(5)]
+
+    first = page(client, ana, match_id, limit=2).get_json()["messages"]
+    send(client, ben, match_id, "arrives while paging")
+    second = page(client, ana, match_id, limit=2, before=first[0]["id"]).get_json()["messages"]
+    third = page(client, ana, match_id, limit=2, before=second[0]["id"]).get_json()["messages"]
+    end = page(client, ana, match_id, limit=2, before=third[0]["id"]).get_json()["messages"]
+
+    assert [m["id"] for m in first] == ids[3:5]
+    assert [m["id"] for m in second] == ids[1:3]
+    assert [m["id"] for m in third] == ids[0:1]
+    assert end == []
+    assert [m["body"] for m in second] == ["message 1", "message 2"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"limit": 0}, {"limit": 101}, {"limit": "many"}, {"before": 0}, {"before": "last"}],
+)
+def test_bad_paging_parameters_are_422(client, pair, query):
+    ana, _ben, match_id = pair
+
+    response = page(client, ana, match_id, **query)
+
+    assert response.status_code == 422
+    assert response.get_json()["error"] == "validation_error"
+    assert set(response.get_json()["fields"]) <= {"limit", "before"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"body": ""},
+        {"body": "   \n\t "},
+        {"body": "x" * 2001},
+        {"body": "  " + "x" * 2001 + "  "},
+        {"body": 42},
+        {"body": None},
+        {"body": "nul \x00 inside"},
+        {},
+        {"body": "ok", "sender_id": 1},
+    ],
+)
+def test_invalid_bodies_are_422_and_store_nothing(client, pair, body):
+    ana, _ben, match_id = pair
+
+    response = client.post(f"/api/matches/{match_id}/messages", json=body, headers=ana.headers)
+
+    assert response.status_code == 422
+    assert response.get_json()["error"] == "validation_error"
+    assert response.get_json()["fields"]
+    assert message_count() == 0
+
+
+def test_a_body_of_2000_characters_after_trimming_is_accepted(client, pair):
+    ana, _ben, match_id = pair
+
+    response = send(client, ana, match_id, "\n  " + "é" * 2000 + "  ")
+
+    assert response.status_code == 201
+    assert response.get_json()["body"] == "é" * 2000
+
+
+def test_someone_outside_the_match_gets_404_everywhere(client, pair, make_user):
+    ana, _ben, match_id = pair
+    send(client, ana, match_id, "private")
+    outsider = make_user(profile=NYC_PROFILE)
+
+    responses = [
+        page(client, outsider, match_id),
+        send(client, outsider, match_id, "let me in"),
+        client.post(f"/api/matches/{match_id}/read", headers=outsider.headers),
+        page(client, ana, match_id + 1000),
+        send(client, ana, match_id + 1000, "nobody there"),
+        client.post(f"/api/matches/{match_id + 1000}/read", headers=ana.headers),
+    ]
+
+    for response in responses:
+        assert response.status_code == 404
+        assert response.get_json()["error"] == "not_found"
+        assert "private" not in response.get_data(as_text=True)
+    assert message_count() == 1
+    assert db.session.execute(sa.select(Message.read_at)).scalar() is None
+
+
+def test_without_a_token_it_is_401(client, pair):
+    _ana, _ben, match_id = pair
+
+    assert client.get(f"/api/matches/{match_id}/messages").status_code == 401
+    response = client.post(f"/api/matches/{match_id}/messages", json={"body": "hi"})
+    assert response.status_code == 401 and response.get_json()["error"] == "unauthorized"
+
+
+def test_after_unmatching_the_conversation_is_gone_for_both(client, pair):
+    ana, ben, match_id = pair
+    send(client, ana, match_id, "bye soon")
+
+    remove_match(ben, match_id)
+
+    for user in (ana, ben):
+        assert page(client, user, match_id).status_code == 404
+        assert send(client, user, match_id, "still there?").status_code == 404
+        assert client.post(f"/api/matches/{match_id}/read", headers=user.headers).status_code == 404
+    assert message_count() == 0
+
+
+@pytest.mark.parametrize("blocker_index", [0, 1])
+def test_a_block_either_way_closes_the_conversation_for_both(client, pair, blocker_index):
+    ana, ben, match_id = pair
+    send(client, ana, match_id, "before the block")
+    blocker, blocked = (ana, ben) if blocker_index == 0 else (ben, ana)
+
+    create_block(blocker, blocked)
+
+    for user in (ana, ben):
+        assert page(client, user, match_id).status_code == 404
+        assert send(client, user, match_id, "after the block").status_code == 404
+        assert client.post(f"/api/matches/{match_id}/read", headers=user.headers).status_code == 404
+    assert message_count() == 0
+
+
+def test_read_marks_only_the_other_sides_messages_sent_until_then(client, pair):
+    ana, ben, match_id = pair
+    from_ana = [send(client, ana, match_id, f"ana {i}").get_json()["id"] for i in range(2)]
+    from_ben = send(client, ben, match_id, "ben 0").get_json()["id"]
+
+    response = client.post(f"/api/matches/{match_id}/read", headers=ben.headers)
+
+    assert response.status_code == 204 and response.get_data() == b""
+    messages = {m["id"]: m for m in page(client, ana, match_id).get_json()["messages"]}
+    assert all(messages[i]["read_at"] is not None for i in from_ana)
+    assert messages[from_ben]["read_at"] is None
+    later = send(client, ana, match_id, "ana 2").get_json()
+    assert later["read_at"] is None
+    assert client.post(f"/api/matches/{match_id}/read", headers=ben.headers).status_code == 204
+    again = {m["id"]: m for m in page(client, ben, match_id).get_json()["messages"]}
+    assert again[from_ana[0]]["read_at"] == messages[from_ana[0]]["read_at"]
+    assert again[later["id"]]["read_at"] is not None
+    assert again[from_ben]["read_at"] is None
+
+
+def test_the_31st_message_in_a_minute_is_429_and_others_are_unaffected(client, pair):
+    ana, ben, match_id = pair
+
+    statuses = [send(client, ana, match_id, f"#{i}").status_code for i in range(30)]
+    limited = send(client, ana, match_id, "#31")
+
+    assert statuses == [201] * 30
+    assert limited.status_code == 429
+    assert limited.get_json()["error"] == "rate_limited"
+    assert message_count() == 30
+    assert send(client, ben, match_id, "my own limit").status_code == 201
+    assert page(client, ana, match_id).status_code == 200
+
+
+@pytest.mark.app_config(MESSAGE_RATE_LIMIT="2 per minute")
+def test_the_limit_is_per_user_across_matches(client, pair, make_user):
+    ana, _ben, match_id = pair
+    other_match = create_match(ana, make_user(profile=NYC_PROFILE))
+
+    assert send(client, ana, match_id, "one").status_code == 201
+    assert send(client, ana, other_match, "two").status_code == 201
+    assert send(client, ana, other_match, "three").status_code == 429
+
+
+def test_sending_bumps_the_matchs_last_activity(client, pair):
+    ana, _ben, match_id = pair
+    before = db.session.get(Match, match_id).last_activity_at
+
+    send(client, ana, match_id, "activity")
+
+    db.session.expire_all()
+    assert db.session.get(Match, match_id).last_activity_at >= before
+    newest = db.session.execute(sa.select(Message.created_at)).scalar()
+    assert db.session.get(Match, match_id).last_activity_at == newest
+
+
+def matches_of(client, user):
+    response = client.get("/api/matches", headers=user.headers)
+    assert response.status_code == 200
+    return {match["id"]: match for match in response.get_json()["matches"]}
+
+
+def test_matches_show_each_side_its_last_message_and_unread_count_before_and_after_read(client, pair):
+    ana, ben, match_id = pair
+    assert matches_of(client, ana)[match_id]["last_message"] is None
+    assert matches_of(client, ana)[match_id]["unread_count"] == 0
+    send(client, ana, match_id, "one")
+    send(client, ana, match_id, "two")
+    last = send(client, ben, match_id, "three").get_json()
+
+    before = {user.id: matches_of(client, user)[match_id] for user in (ana, ben)}
+    client.post(f"/api/matches/{match_id}/read", headers=ben.headers)
+    after_ben = {user.id: matches_of(client, user)[match_id] for user in (ana, ben)}
+    client.post(f"/api/matches/{match_id}/read", headers=ana.headers)
+    after_both = {user.id: matches_of(client, user)[match_id] for user in (ana, ben)}
+
+    assert before[ana.id]["last_message"] == before[ben.id]["last_message"] == last
+    assert (before[ana.id]["unread_count"], before[ben.id]["unread_count"]) == (1, 2)
+    assert (after_ben[ana.id]["unread_count"], after_ben[ben.id]["unread_count"]) == (1, 0)
+    assert after_ben[ana.id]["last_message"]["read_at"] is None
+    assert (after_both[ana.id]["unread_count"], after_both[ben.id]["unread_count"]) == (0, 0)
+    assert after_both[ben.id]["last_message"]["read_at"] is not None
+    assert after_both[ben.id]["last_message"]["id"] == last["id"]
+
+
+def test_a_message_moves_its_match_to_the_top_and_the_list_costs_the_same_queries(client, make_user):
+    me = make_user(profile=NYC_PROFILE)
+    friends = [make_user(profile=NYC_PROFILE) for _ in range(4)]
+    match_ids = [create_match(me, friend) for friend in friends]
+    for match_id, friend in zip(match_ids, friends, strict=True):
+        send(client, friend, match_id, f"hello from {friend.username}")
+    statements = []
+
+    def record(_connection, _cursor, statement, *_args):
+        statements.append(statement)
+
+    send(client, me, match_ids[0], "the oldest match speaks again")
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        first_order = list(matches_of(client, me))
+        with_four = len(statements)
+        remove_match(me, match_ids[1])
+        remove_match(me, match_ids[2])
+        remove_match(me, match_ids[3])
+        statements.clear()
+        matches_of(client, me)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+
+    assert first_order == [match_ids[0], match_ids[3], match_ids[2], match_ids[1]]
+    assert len(statements) == with_four
+
+
+def test_conversation_summaries_take_two_queries_whatever_the_number_of_matches(app, client, make_user):
+    viewer = make_user(profile=NYC_PROFILE)
+    others = [make_user(profile=NYC_PROFILE) for _ in range(4)]
+    match_ids = [create_match(viewer, other) for other in others]
+    send(client, others[0], match_ids[0], "unread one")
+    send(client, others[0], match_ids[0], "unread two")
+    send(client, viewer, match_ids[1], "mine")
+    last = send(client, others[2], match_ids[2], "read soon").get_json()
+    client.post(f"/api/matches/{match_ids[2]}/read", headers=viewer.headers)
+    statements = []
+
+    def record(_connection, _cursor, statement, *_args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        db.session.expire_all()
+        summaries = conversation_summaries(viewer.id, match_ids)
+        one = len(statements)
+        conversation_summaries(viewer.id, match_ids[:1])
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    assert one == 2 and len(statements) == 4
+
+    assert summaries[match_ids[0]].last_message.body == "unread two"
+    assert summaries[match_ids[0]].unread_count == 2
+    assert summaries[match_ids[1]].last_message.body == "mine"
+    assert summaries[match_ids[1]].unread_count == 0
+    assert summaries[match_ids[2]].last_message.id == last["id"]
+    assert summaries[match_ids[2]].unread_count == 0
+    assert summaries[match_ids[3]].last_message is None
+    assert summaries[match_ids[3]].unread_count == 0

@@ -1,0 +1,115 @@
+import { expect, test } from '@playwright/test';
+import { completeProfile, expectImageRendered, findOnDiscover, goTo, makePng, person, signUp, uploadPhoto } from './support';
+
+test('two people sign up, match on a shared hobby and chat live', async ({ browser, baseURL }, testInfo) => {
+  const storage = testInfo.project.metadata.storage as string;
+  const alice = person('Alice', '10001', ['hiking', 'chess'], ['jazz']);
+  const bob = person('Bob', '10003', ['hiking', 'cooking'], ['film']);
+
+  // Separate browser contexts: separate cookies, separate in-memory sessions.
+  const aliceContext = await browser.newContext({ baseURL });
+  const bobContext = await browser.newContext({ baseURL });
+  const a = await aliceContext.newPage();
+  const b = await bobContext.newPage();
+
+  await test.step('both sign up and complete their profiles in nearby ZIP codes', async () => {
+    await signUp(a, alice);
+    await completeProfile(a, alice);
+    await signUp(b, bob);
+    await completeProfile(b, bob);
+  });
+
+  await test.step('Alice uploads a photo', async () => {
+    await uploadPhoto(a, 'alice.png', makePng(320, 240, 40));
+  });
+
+  await test.step('Alice says yes to Bob', async () => {
+    const card = await findOnDiscover(a, bob);
+    await expect(card.getByText('hiking')).toBeVisible();
+    await a.getByRole('button', { name: 'Yes', exact: true }).click();
+    await expect(card).toBeHidden();
+  });
+
+  await test.step("Bob sees Alice's photo load from its signed URL, and says yes: it's a match", async () => {
+    const card = await findOnDiscover(b, alice);
+    await expect(card.getByText(/miles? away/)).toBeVisible();
+    const photo = card.getByRole('img', { name: new RegExp(`^${alice.displayName}, photo 1`) });
+    await expectImageRendered(photo);
+    const src = await photo.getAttribute('src');
+    expect(src, 'photo URLs are absolute').toMatch(/^https?:\/\//);
+    expect(src, 'object keys never contain the uploaded file name').not.toContain('alice.png');
+    if (storage === 's3') {
+      // Served by the S3 server through a presigned URL, not by the app.
+      expect(new URL(src!).origin).not.toBe(new URL(baseURL!).origin);
+      expect(src).toMatch(/X-Amz-Signature=|Signature=/);
+    }
+
+    await b.getByRole('button', { name: 'Yes', exact: true }).click();
+    await expect(b.getByRole('dialog', { name: "It's a match!" })).toBeVisible();
+  });
+
+  await test.step('Alice hears about the match live, without a reload', async () => {
+    await expect(a.getByRole('dialog', { name: "It's a match!" })).toBeVisible();
+  });
+
+  await test.step('messages typed by each appear in the other’s chat without a reload', async () => {
+    await b.getByRole('button', { name: 'Send a message' }).click();
+    await expect(b).toHaveURL(/\/matches\/\d+$/);
+    await a.getByRole('button', { name: 'Send a message' }).click();
+    await expect(a).toHaveURL(b.url().replace(/^.*(\/matches\/\d+)$/, `${baseURL}$1`));
+
+    const bobLog = b.getByRole('log');
+    const aliceLog = a.getByRole('log');
+
+    const hello = 'Hi Alice! Hiking this weekend? <b>not bold</b>';
+    await b.getByRole('textbox', { name: 'Message' }).fill(hello);
+    await b.getByRole('button', { name: 'Send', exact: true }).click();
+    await expect(bobLog).toContainText(hello);
+    await expect(aliceLog).toContainText(hello); // rendered as text, pushed live
+    await expect(aliceLog.locator('b')).toHaveCount(0);
+
+    const reply = 'Hey Bob! Saturday at 9?';
+    await a.getByRole('textbox', { name: 'Message' }).fill(reply);
+    await a.getByRole('textbox', { name: 'Message' }).press('Enter');
+    await expect(aliceLog).toContainText(reply);
+    await expect(bobLog).toContainText(reply);
+
+    // Alice had the conversation open when Bob's message arrived: Bob gets a read receipt.
+    await expect(bobLog.getByText('Seen')).toBeVisible();
+  });
+
+  await test.step('the matches list shows the conversation', async () => {
+    await goTo(a, 'Matches');
+    const row = a.getByRole('list', { name: 'Matches' }).getByRole('link', { name: new RegExp(bob.displayName) });
+    await expect(row).toContainText('You: Hey Bob! Saturday at 9?');
+  });
+
+  await test.step('logging out ends the session for good', async () => {
+    await b.getByRole('button', { name: 'Log out' }).click();
+    await expect(b).toHaveURL(/\/login$/);
+    await b.goto('/matches');
+    await expect(b).toHaveURL(/\/login$/);
+  });
+
+  await aliceContext.close();
+  await bobContext.close();
+});
+
+test('a reload keeps the person signed in through the refresh cookie', async ({ page }) => {
+  const carol = person('Carol', '10001', ['chess'], ['jazz']);
+  await signUp(page, carol);
+  await page.reload();
+  await expect(page).toHaveURL(/\/profile$/);
+  await expect(page.getByText(`@${carol.username}`)).toBeVisible();
+  await page.goto('/discover');
+  // An incomplete profile leads back to the profile page.
+  await expect(page).toHaveURL(/\/profile$/);
+});
+
+test('client routes load from the server and /api stays JSON', async ({ page, request }) => {
+  await page.goto('/matches/12345');
+  await expect(page).toHaveURL(/\/login$/); // history fallback served the app, which asked for a login
+  const response = await request.get('/api/definitely-not-a-route');
+  expect(response.status()).toBe(404);
+  expect(await response.json()).toMatchObject({ error: 'not_found' });
+});

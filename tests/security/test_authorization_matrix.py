@@ -1,0 +1,118 @@
+"""Every route that takes an object id answers 404, and leaks nothing, to a user with no right to it.
+
+The matrix is checked against the app's URL map: a new route with an id and no entry here fails
+``test_every_route_with_an_id_is_in_the_matrix``.
+"""
+
+import io
+
+import pytest
+import sqlalchemy as sa
+
+from friender.extensions import db
+from friender.models import Photo
+from tests.backend import photo_files as files
+from tests.backend.support import NYC_PROFILE
+
+
+class World:
+    """Alice and Bob matched and talking; Alice has a photo; Carol is a stranger to all of it."""
+
+    def __init__(self, client, make_user):
+        self.alice = make_user("alice", profile=NYC_PROFILE)
+        self.bob = make_user("bob", profile=NYC_PROFILE)
+        self.carol = make_user("carol", profile=NYC_PROFILE)
+        self.blocked_by_alice = make_user("dave", profile=NYC_PROFILE)
+        upload = client.post(
+            "/api/me/photos",
+            data={"file": [(io.BytesIO(files.jpeg()), "secret-name.jpg")]},
+            headers=self.alice.headers,
+            content_type="multipart/form-data",
+        )
+        self.photo_id = upload.get_json()["photos"][0]["id"]
+        self.storage_key = db.session.get(Photo, self.photo_id).storage_key
+        client.post("/api/swipes", json={"user_id": self.bob.id, "liked": True}, headers=self.alice.headers)
+        swipe = client.post("/api/swipes", json={"user_id": self.alice.id, "liked": True}, headers=self.bob.headers)
+        self.match_id = swipe.get_json()["match"]["id"]
+        client.post(f"/api/matches/{self.match_id}/messages", json={"body": "secret-message"}, headers=self.bob.headers)
+        client.post("/api/blocks", json={"user_id": self.blocked_by_alice.id}, headers=self.alice.headers)
+        self.secrets = [self.alice.email, self.storage_key, "secret-name", "secret-message"]
+
+
+# (method, rule) → (who asks, how the request looks) for a user who must get a 404.
+MATRIX = {
+    ("GET", "/api/users/<int:user_id>"): ("blocked_by_alice", lambda w: f"/api/users/{w.alice.id}", None),
+    ("GET", "/api/users/<int:user_id>/photos"): (
+        "blocked_by_alice",
+        lambda w: f"/api/users/{w.alice.id}/photos",
+        None,
+    ),
+    ("POST", "/api/me/photos/<int:photo_id>/confirm"): (
+        "carol",
+        lambda w: f"/api/me/photos/{w.photo_id}/confirm",
+        None,
+    ),
+    ("GET", "/api/me/photos/<int:photo_id>/download"): (
+        "carol",
+        lambda w: f"/api/me/photos/{w.photo_id}/download",
+        None,
+    ),
+    ("DELETE", "/api/me/photos/<int:photo_id>"): ("carol", lambda w: f"/api/me/photos/{w.photo_id}", None),
+    ("DELETE", "/api/matches/<int:match_id>"): ("carol", lambda w: f"/api/matches/{w.match_id}", None),
+    ("GET", "/api/matches/<int:match_id>/messages"): ("carol", lambda w: f"/api/matches/{w.match_id}/messages", None),
+    ("POST", "/api/matches/<int:match_id>/messages"): (
+        "carol",
+        lambda w: f"/api/matches/{w.match_id}/messages",
+        {"body": "let me in"},
+    ),
+    ("POST", "/api/matches/<int:match_id>/read"): ("carol", lambda w: f"/api/matches/{w.match_id}/read", None),
+}
+
+
+def routes_with_ids(app):
+    return {
+        (method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        if "<int:" in rule.rule
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+
+
+def test_every_route_with_an_id_is_in_the_matrix(app):
+    assert routes_with_ids(app) == set(MATRIX)
+
+
+@pytest.mark.parametrize("route", sorted(MATRIX), ids=lambda route: " ".join(route))
+def test_someone_without_rights_gets_404_and_no_data(client, make_user, route):
+    world = World(client, make_user)
+    who, path, body = MATRIX[route]
+    method = route[0]
+
+    response = client.open(path(world), method=method, json=body, headers=getattr(world, who).headers)
+
+    assert response.status_code == 404, response.get_json()
+    assert response.get_json()["error"] == "not_found"
+    text = response.get_data(as_text=True)
+    for secret in world.secrets:
+        assert secret not in text
+    db.session.remove()
+    assert db.session.get(Photo, world.photo_id) is not None
+    assert db.session.scalar(sa.text("SELECT count(*) FROM matches")) == 1
+    assert db.session.scalar(sa.text("SELECT count(*) FROM messages WHERE read_at IS NULL")) == 1
+
+
+def test_reordering_with_someone_elses_photo_id_is_404_and_changes_nothing(client, make_user):
+    world = World(client, make_user)
+    own = client.post(
+        "/api/me/photos",
+        data={"file": [(io.BytesIO(files.jpeg()), "mine.jpg")]},
+        headers=world.carol.headers,
+        content_type="multipart/form-data",
+    ).get_json()["photos"][0]["id"]
+
+    response = client.put(
+        "/api/me/photos/order", json={"photo_ids": [world.photo_id, own]}, headers=world.carol.headers
+    )
+
+    assert response.status_code == 404
+    assert db.session.get(Photo, world.photo_id).user_id == world.alice.id

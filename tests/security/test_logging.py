@@ -1,0 +1,29 @@
+"""No password, password hash or token ever reaches the logs."""
+
+import logging
+
+import sqlalchemy as sa
+
+from friender.extensions import db
+from friender.models import User
+
+PASSWORD = "a secret pass phrase"
+
+
+def test_auth_flows_log_no_secret(client, caplog):
+    caplog.set_level(logging.DEBUG)
+    signup = client.post(
+        "/api/auth/signup", json={"username": "logged", "email": "logged@example.com", "password": PASSWORD}
+    ).get_json()
+    client.post("/api/auth/login", json={"username": "logged", "password": "wrong " + PASSWORD})
+    client.post("/api/auth/login", json={"username": "nobody", "password": PASSWORD})
+    client.post("/api/auth/refresh", headers={"Authorization": f"Bearer {signup['refresh_token']}"})
+    client.get("/api/me", headers={"Authorization": "Bearer not-a-token"})
+    client.post("/api/auth/logout", headers={"Authorization": f"Bearer {signup['access_token']}"})
+    client.get("/api/me", headers={"Authorization": f"Bearer {signup['access_token']}"})
+    password_hash = db.session.scalar(sa.select(User.password_hash).where(User.username == "logged"))
+
+    logged = "\n".join(record.getMessage() for record in caplog.records) + caplog.text
+    for secret in (PASSWORD, password_hash, signup["access_token"], signup["refresh_token"]):
+        assert secret not in logged
+    assert signup["access_token"].split(".")[2] not in logged
