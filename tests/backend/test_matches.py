@@ -163,6 +163,29 @@ def test_unmatch_removes_the_match_and_conversation_for_both(client, make_user):
     assert swipe(client, alice, bob.id).status_code == 409  # decisions stand: no second chance by re-swiping
 
 
+def test_a_database_failure_while_matching_leaves_neither_the_swipe_nor_the_match(client, make_user):
+    me = make_user(profile=NYC_PROFILE)
+    other = make_user(profile=NYC_PROFILE)
+    assert swipe(client, other, me.id).status_code == 201
+
+    def fail_the_match_insert(_conn, _cursor, statement, *_args):
+        if statement.startswith("INSERT INTO matches"):
+            raise sa.exc.OperationalError(statement, {}, Exception("server closed the connection unexpectedly"))
+
+    sa.event.listen(db.engine, "before_cursor_execute", fail_the_match_insert)
+    try:
+        failed = swipe(client, me, other.id)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", fail_the_match_insert)
+
+    assert failed.status_code == 503 and failed.get_json()["error"] == "service_unavailable"
+    db.session.rollback()  # this test shares the request's session; a real request's ends with it
+    assert count(Swipe, Swipe.swiper_id == me.id) == 0 and count(Match) == 0
+    retried = swipe(client, me, other.id)  # the Yes was not half-recorded, so it can be said again
+    assert retried.status_code == 201 and retried.get_json()["match"]["user"]["id"] == other.id
+    assert count(Match) == 1
+
+
 @pytest.mark.postgres
 def test_simultaneous_yeses_make_exactly_one_match_per_pair(app, make_user):
     if db.engine.dialect.name != "postgresql":

@@ -1,12 +1,14 @@
 """Swipe and match rules.
 
 One decision per person and pair (a unique constraint); a match when both said yes, stored as
-the ordered pair (another unique constraint). A Yes is committed before the other side's Yes is
-looked up, so of two simultaneous Yeses at least the later one sees the other and creates the
-match; if both do, the unique pair lets one insert win and the other answers with the same match.
+the ordered pair (another unique constraint). A swipe and the match it makes are one
+transaction, so a failure leaves neither. Two simultaneous Yeses between the same pair must not
+both miss each other: on PostgreSQL a Yes takes a transaction-scoped advisory lock on the pair
+before writing, so the later one waits for the earlier to commit and then sees it; SQLite
+serialises every write transaction, and its transaction begins with the swipe's INSERT.
 
-Both members' event streams hear of a new match (``match``, from the request that created it)
-and of an ended one (``unmatch``, after an unmatch or a block), once the change is committed.
+Both members' event streams hear of a new match (``match``) and of an ended one (``unmatch``,
+after an unmatch or a block), once the change is committed.
 """
 
 from typing import NamedTuple
@@ -53,48 +55,46 @@ def record_swipe(swiper, user_id, liked):
 
     Yourself → 422; unknown, or a block either way → 404; a second decision → 409.
     """
-    if user_id == swiper.id:
+    swiper_id = swiper.id
+    if user_id == swiper_id:
         raise ValidationFailed("You cannot swipe on yourself.", fields={"user_id": ["You cannot swipe on yourself."]})
-    other = safety.visible_user(swiper.id, user_id)
-    if other is None:
+    if not safety.can_see(swiper_id, user_id):
         raise NotFound("No such user.")
-    db.session.add(Swipe(swiper_id=swiper.id, swipee_id=user_id, liked=liked))
+    if liked:
+        _lock_pair(swiper_id, user_id)
+    db.session.add(Swipe(swiper_id=swiper_id, swipee_id=user_id, liked=liked))
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:
         db.session.rollback()
         raise Conflict("You have already decided about this person.") from None
-    if not liked or not _said_yes(user_id, swiper.id):
-        return None
-    match, created = _create_match(swiper.id, user_id)
+    match = _match_if_mutual(swiper_id, user_id) if liked else None
+    db.session.commit()
     if match is None:
         return None
-    if created:
-        for viewer, person in ((swiper, other), (other, swiper)):
-            events.publish(viewer.id, "match", MatchSchema().dump(MatchView(match, viewer, person)))
+    other = db.session.get(User, user_id)
+    for viewer, person in ((swiper, other), (other, swiper)):
+        events.publish(viewer.id, "match", MatchSchema().dump(MatchView(match, viewer, person)))
     return MatchView(match, swiper, other)
 
 
-def _said_yes(swiper_id, swipee_id):
-    query = sa.select(Swipe.id).where(Swipe.swiper_id == swiper_id, Swipe.swipee_id == swipee_id, Swipe.liked)
-    return db.session.scalar(query) is not None
+def _lock_pair(user_id, other_id):
+    """Serialise Yeses between one pair until this transaction ends (PostgreSQL; SQLite needs nothing)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(*_pair(user_id, other_id))))
 
 
-def _create_match(user_id, other_id):
-    """Create the pair's match, or find the one a simultaneous request just created.
-
-    Returns ``(match, created)``; only the request that created it announces it.
-    """
-    low, high = _pair(user_id, other_id)
+def _match_if_mutual(swiper_id, swipee_id):
+    """Add the pair's match to the transaction when the other side already said Yes; else None."""
+    other_said_yes = sa.select(Swipe.id).where(
+        Swipe.swiper_id == swipee_id, Swipe.swipee_id == swiper_id, Swipe.liked
+    )
+    if db.session.scalar(other_said_yes) is None:
+        return None
+    low, high = _pair(swiper_id, swipee_id)
     match = Match(user_low_id=low, user_high_id=high)
     db.session.add(match)
-    try:
-        db.session.commit()
-        return match, True
-    except IntegrityError:
-        db.session.rollback()
-        existing = db.session.scalar(sa.select(Match).where(Match.user_low_id == low, Match.user_high_id == high))
-        return existing, False
+    return match
 
 
 def list_matches(user):

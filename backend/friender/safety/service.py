@@ -28,9 +28,9 @@ def blocked_between(user_id, other_id):
     return db.session.scalar(sa.select(_block_either_way(user_id, other_id)))
 
 
-def visible_user(viewer_id, user_id):
-    """The user ``user_id`` if it exists and neither side blocked the other, else None (one query)."""
-    return db.session.scalar(sa.select(User).where(User.id == user_id, ~_block_either_way(viewer_id, user_id)))
+def can_see(viewer_id, user_id):
+    """True when ``user_id`` exists and neither side blocked the other (one query)."""
+    return db.session.scalar(sa.select(sa.exists().where(User.id == user_id, ~_block_either_way(viewer_id, user_id))))
 
 
 def _other_user(user, user_id, action):
