@@ -1,10 +1,11 @@
 """Load test: gunicorn + PostgreSQL on loopback, driven by locust (headless, bounded).
 
-    python bench/loadtest.py [--users 100] [--duration 120] [--phase-seconds 20]
+    python bench/loadtest.py [--users 100] [--duration 120] [--phase-seconds 40] [--rounds 4]
 
-Three phases against one server started here:
+Three phases against one server started here (gunicorn as the compose file runs it: 4 workers):
   1. bare    — GET /api/ping (no database): the server's ceiling for a Flask JSON endpoint;
   2. swipe   — POST /api/swipes from pre-signed-in users: the swipe endpoint's throughput;
+     the two alternate in --rounds short rounds, so both see the same drift in machine speed;
   3. journey — --users people each sign up, fill their profile, discover, swipe, and message
                their matches, for --duration seconds.
 It prints requests/s, p50/p95/p99 and errors per phase, and the swipe/bare throughput ratio
@@ -90,10 +91,11 @@ class Server:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
-                if requests.get(f"{self.base_url}/api/ping", timeout=1).ok:
+                if requests.get(f"{self.base_url}/api/ping", timeout=5).ok:
                     return self
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or workers still booting
                 gevent.sleep(0.2)
+        self.__exit__()  # never leave a server behind
         raise RuntimeError("gunicorn did not start within 30 s")
 
     def __exit__(self, *_exc):
@@ -123,15 +125,14 @@ class PingUser(HttpUser):
 
 
 class SwipeUser(HttpUser):
-    """Swipes through every seeded person once, as fast as the server allows."""
+    """Swipes through the seeded people, once each per account, as fast as the server allows."""
 
     wait_time = constant(0)
-    accounts: list = []
-    targets: list = []
+    accounts: list = []  # (headers, people still to swipe) per account; kept across rounds
+    free: list = []
 
     def on_start(self):
-        self.headers = self.accounts.pop()
-        self.queue = random.sample(self.targets, len(self.targets))
+        self.headers, self.queue = self.free.pop()
 
     @task
     def swipe(self):
@@ -200,11 +201,12 @@ def run_phase(user_class, base_url, users, seconds, spawn_rate):
     return env.stats
 
 
-def report(name, stats):
+def report(name, stats, rps=None):
     total = stats.total
+    rps = total.total_rps if rps is None else rps
     print(
         f"{name:8s} requests={total.num_requests:7d} errors={total.num_failures:4d} "
-        f"rps={total.total_rps:8.1f} p50={total.get_response_time_percentile(0.5):6.0f} ms "
+        f"rps={rps:8.1f} p50={total.get_response_time_percentile(0.5):6.0f} ms "
         f"p95={total.get_response_time_percentile(0.95):6.0f} ms p99={total.get_response_time_percentile(0.99):6.0f} ms"
     )
     for key, entry in sorted(stats.entries.items()):
@@ -215,13 +217,51 @@ def report(name, stats):
     return total
 
 
+def _merge(into, stats):
+    into.total.extend(stats.total)
+    for (name, method), entry in stats.entries.items():
+        into.get(name, method).extend(entry)
+    for key, error in stats.errors.items():
+        if key in into.errors:
+            into.errors[key].occurrences += error.occurrences
+        else:
+            into.errors[key] = error
+
+
+def measure_throughput(base_url, rounds, seconds):
+    """Alternate short bare and swipe rounds; return each one's merged stats and requests/s.
+
+    The machine is shared (and its neighbours' load drifts), so one long phase after the other
+    can compare a fast minute with a slow one; interleaving exposes both to the same drift.
+    """
+    merged, busy_seconds = {}, {"bare": 0.0, "swipe": 0.0}
+    for round_number in range(1, rounds + 1):
+        figures = {}
+        for name, user_class in (("bare", PingUser), ("swipe", SwipeUser)):
+            SwipeUser.free = list(SwipeUser.accounts)
+            stats = run_phase(user_class, base_url, 20, seconds / rounds, spawn_rate=100)
+            figures[name] = stats.total.total_rps
+            if stats.total.total_rps:
+                busy_seconds[name] += stats.total.num_requests / stats.total.total_rps
+            if name in merged:
+                _merge(merged[name], stats)
+            else:
+                merged[name] = stats
+        print(f"round {round_number}: bare {figures['bare']:7.1f} rps, swipe {figures['swipe']:6.1f} rps, "
+              f"ratio {figures['swipe'] / figures['bare'] if figures['bare'] else 0:.2f}")  # fmt: skip
+    rps = {name: merged[name].total.num_requests / busy_seconds[name] if busy_seconds[name] else 0.0 for name in merged}
+    return merged, rps
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=100, help="concurrent people in the journey phase")
     parser.add_argument("--duration", type=int, default=120, help="seconds of the journey phase")
-    parser.add_argument("--phase-seconds", type=int, default=20, help="seconds of each throughput phase")
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--phase-seconds", type=int, default=40, help="seconds of each throughput phase")
+    parser.add_argument("--rounds", type=int, default=4, help="bare/swipe alternations the phases are cut into")
+    # The compose file's worker count; 8 threads each serve the 100-person journey.
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=8)
     parser.add_argument(
         "--database-url",
         default=os.environ.get("LOADTEST_DATABASE_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/friender_load"),
@@ -233,23 +273,21 @@ def main():
     server.prepare(seed_people=3000)
     with server:
         rng = random.Random(1)
-        bare = report("bare", run_phase(PingUser, server.base_url, 20, args.phase_seconds, spawn_rate=20))
-
-        SwipeUser.accounts = [sign_up(server.base_url, rng)[1] for _ in range(20)]
         engine = sa.create_engine(args.database_url)
         with engine.connect() as connection:
-            SwipeUser.targets = list(
-                connection.execute(sa.text("SELECT id FROM users WHERE username LIKE 'seed%'")).scalars()
-            )
+            people = list(connection.execute(sa.text("SELECT id FROM users WHERE username LIKE 'seed%'")).scalars())
         engine.dispose()
-        swipe = report("swipe", run_phase(SwipeUser, server.base_url, 20, args.phase_seconds, spawn_rate=20))
+        SwipeUser.accounts = [(sign_up(server.base_url, rng)[1], random.sample(people, len(people))) for _ in range(20)]
+        merged, rps = measure_throughput(server.base_url, args.rounds, args.phase_seconds)
+        bare = report("bare", merged["bare"], rps["bare"])
+        swipe = report("swipe", merged["swipe"], rps["swipe"])
 
         journey = report(
             "journey",
             run_phase(JourneyUser, server.base_url, args.users, args.duration, spawn_rate=max(1, args.users // 10)),
         )
 
-    ratio = swipe.total_rps / bare.total_rps if bare.total_rps else 0.0
+    ratio = rps["swipe"] / rps["bare"] if rps["bare"] else 0.0
     print(f"swipe/bare throughput ratio: {ratio:.2f} (target ≥ 0.5)")
     print(f"journey errors: {journey.num_failures} over {journey.num_requests} requests (target 0)")
     return 0 if journey.num_failures == 0 and swipe.num_failures == 0 and bare.num_failures == 0 else 1
