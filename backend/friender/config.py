@@ -68,7 +68,7 @@ class BaseConfig:
     EVENTS_HEARTBEAT_SECONDS = min(15.0, max(1.0, float(_env("EVENTS_HEARTBEAT_SECONDS", 15))))
     # Redis pub/sub channels ignore the database number, so deployments sharing a server need a prefix.
     EVENTS_CHANNEL_PREFIX = _env("EVENTS_CHANNEL_PREFIX", "friender:events:")
-    # Each open stream holds a server thread; one user cannot take more than this many per process.
+    # Each open stream holds a server thread; a user's stream beyond this many per process replaces the oldest.
     EVENTS_MAX_STREAMS_PER_USER = 10
     # A reconnect replays at most this many missed messages, then tells the client to reload.
     EVENTS_REPLAY_LIMIT = 500

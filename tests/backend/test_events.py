@@ -281,15 +281,26 @@ def test_a_head_request_leaves_no_subscription_behind(client, trio):
 
 
 @pytest.mark.app_config(EVENTS_MAX_STREAMS_PER_USER=2, EVENTS_HEARTBEAT_SECONDS=FAST_HEARTBEAT)
-def test_one_user_cannot_hold_more_than_the_stream_limit(client, trio):
-    ana, ben = trio[0], trio[1]
-    streams = [open_stream(client, ana) for _ in range(2)]
+def test_a_stream_over_the_limit_replaces_the_users_oldest(client, trio):
+    ana, ben, _cleo, ana_ben, _ana_cleo = trio
+    oldest, middle = open_stream(client, ana), open_stream(client, ana)
+    for stream in (oldest, middle):
+        assert stream.next_event().event == "ready"
+    bens = open_stream(client, ben)
 
-    third = client.get("/api/events", headers=ana.headers, buffered=False)
+    newest = open_stream(client, ana)  # e.g. a reloaded tab whose old connection is not yet noticed gone
 
-    assert third.status_code == 429 and third.get_json()["error"] == "rate_limited"
-    other = open_stream(client, ben)
-    for stream in [*streams, other]:
+    assert newest.next_event().event == "ready"
+    ended = oldest.next_event()
+    assert ended.event == "reconnect" and ended.data == {"reason": "replaced"}
+    with pytest.raises(StopIteration):
+        oldest.next_frame()
+    assert broker().subscriber_count(ana.id) == 2 and broker().subscriber_count(ben.id) == 1
+    sent = send(client, ben, ana_ben, "still live?")
+    for stream in (middle, newest):
+        frame = stream.next_event()
+        assert frame.event == "message" and frame.data["id"] == sent["id"]
+    for stream in (oldest, middle, newest, bens):
         stream.close()
     assert broker().subscriber_count() == 0
 

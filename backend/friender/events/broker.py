@@ -89,6 +89,7 @@ class Broker(ABC):
 
     def __init__(self):
         self._lock = threading.Lock()
+        # user id → that user's subscriptions in this process, oldest first (a dict keeps order).
         self._subscriptions = {}
 
     @abstractmethod
@@ -105,7 +106,7 @@ class Broker(ABC):
             subscriptions = self._subscriptions.get(subscription.user_id)
             if not subscriptions or subscription not in subscriptions:
                 return False
-            subscriptions.discard(subscription)
+            del subscriptions[subscription]
             if subscriptions:
                 return False
             del self._subscriptions[subscription.user_id]
@@ -118,9 +119,22 @@ class Broker(ABC):
                 return len(self._subscriptions.get(user_id, ()))
             return sum(len(subscriptions) for subscriptions in self._subscriptions.values())
 
+    def end_oldest(self, user_id, keep, reason):
+        """End the user's oldest subscriptions in this process until at most ``keep`` remain.
+
+        Each ended stream tells its client ``reason``. Returns how many were ended.
+        """
+        with self._lock:
+            subscriptions = list(self._subscriptions.get(user_id, ()))
+        oldest = subscriptions[: max(0, len(subscriptions) - keep)]
+        for subscription in oldest:
+            self.unsubscribe(subscription)
+            subscription._end(reason)
+        return len(oldest)
+
     def _register(self, user_id):
         subscription = Subscription(self, user_id)
-        self._subscriptions.setdefault(user_id, set()).add(subscription)
+        self._subscriptions.setdefault(user_id, {})[subscription] = None
         return subscription
 
     def _deliver(self, user_id, event):

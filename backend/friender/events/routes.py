@@ -4,7 +4,7 @@ from flask import current_app, request
 from flask_jwt_extended import current_user, get_jwt, jwt_required
 from flask_smorest import Blueprint
 
-from ..errors import RateLimited, ServiceUnavailable
+from ..errors import ServiceUnavailable
 from . import broker, stream
 from .broker import BrokerUnavailable
 
@@ -28,15 +28,15 @@ LAST_EVENT_ID = {
     description="`message`, `read`, `match` and `unmatch` events with JSON data; `: heartbeat` comments.",
 )
 @blp.alt_response(401, description="Not signed in")
-@blp.alt_response(429, description="Too many streams open for this user")
 @blp.alt_response(503, description="The event broker (Redis) is unavailable")
 def events():
     """Open the event stream: catch up on missed messages, then receive events as they happen."""
     config = current_app.config
     user_id = current_user.id
     hub = broker()
-    if hub.subscriber_count(user_id) >= config["EVENTS_MAX_STREAMS_PER_USER"]:
-        raise RateLimited("Too many event streams are open for this account.")
+    # The newest stream wins: a dropped connection (a reloaded tab) holds its place until a
+    # heartbeat write fails, so refusing new streams would lock out the tab the person is using.
+    hub.end_oldest(user_id, keep=config["EVENTS_MAX_STREAMS_PER_USER"] - 1, reason="replaced")
     try:
         subscription = hub.subscribe(user_id)
     except BrokerUnavailable:

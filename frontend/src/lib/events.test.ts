@@ -51,4 +51,38 @@ describe('openEventStream', () => {
     vi.unstubAllGlobals();
     vi.restoreAllMocks();
   });
+
+  it('after being replaced by another tab, reconnects only when this tab is focused again', async () => {
+    vi.spyOn(apiClient, 'getAccessToken').mockReturnValue('token');
+    const seenLastEventIds: (string | null)[] = [];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (_url: string, init: RequestInit) => {
+        seenLastEventIds.push(new Headers(init.headers).get('Last-Event-ID'));
+        const body =
+          seenLastEventIds.length === 1
+            ? 'event: ready\nid: 41\ndata: {}\n\nevent: reconnect\ndata: {"reason": "replaced"}\n\n'
+            : 'event: resync\ndata: {}\n\n';
+        return new Response(body, { status: 200, headers: { 'Content-Type': 'text/event-stream' } });
+      }),
+    );
+    const statuses: string[] = [];
+    const events: string[] = [];
+
+    const close = openEventStream({
+      onEvent: (event) => events.push(event.type),
+      onStatusChange: (status) => statuses.push(status),
+    });
+    await vi.waitFor(() => expect(statuses).toContain('stopped'), { timeout: 900 });
+    await Promise.resolve();
+    expect(fetch).toHaveBeenCalledTimes(1); // no reconnect while the tab is not in use
+
+    window.dispatchEvent(new Event('focus'));
+    await vi.waitFor(() => expect(events).toContain('resync'), { timeout: 900 });
+    close();
+
+    expect(seenLastEventIds).toEqual([null, '41']); // resumes where it left off
+    vi.unstubAllGlobals();
+    vi.restoreAllMocks();
+  });
 });

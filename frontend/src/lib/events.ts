@@ -5,6 +5,7 @@ import { getAccessToken, refreshAccessToken } from './api-client';
 // (EventSource cannot send headers). Reconnects after drops with Last-Event-ID so the server can
 // replay what was missed, and refreshes the token when the stream answers 401 or ends with
 // `token_expired` / `token_revoked` (the server closes a stream whose token stops being valid).
+// A stream `replaced` by a newer one of the same account waits until its tab is in use again.
 
 export type ServerEventName = 'message' | 'match' | 'unmatch' | 'read' | 'resync';
 export type ServerEvent = { type: ServerEventName; data: unknown; id?: string };
@@ -18,6 +19,35 @@ export const EVENTS_PATH = '/api/events';
 class UnauthorizedStream extends Error {}
 class FatalStream extends Error {}
 class StreamClosed extends Error {}
+class ReplacedStream extends Error {}
+
+/** True for `reconnect {"reason": "replaced"}`: a newer stream of this account took this one's place. */
+function isReplaced(message: EventSourceMessage): boolean {
+  if (message.event !== 'reconnect') return false;
+  try {
+    return (JSON.parse(message.data) as { reason?: string }).reason === 'replaced';
+  } catch {
+    return false;
+  }
+}
+
+/** Resolves when the person comes back to this tab (shown or focused), or when `signal` aborts. */
+function returnToTab(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      document.removeEventListener('visibilitychange', onVisibility);
+      window.removeEventListener('focus', done);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const onVisibility = () => {
+      if (document.visibilityState === 'visible') done();
+    };
+    document.addEventListener('visibilitychange', onVisibility);
+    window.addEventListener('focus', done);
+    signal.addEventListener('abort', done);
+  });
+}
 
 /** Turns one SSE frame into a typed event, or null for heartbeats and unknown event names. */
 export function parseServerEvent(message: EventSourceMessage): ServerEvent | null {
@@ -75,6 +105,7 @@ export function openEventStream({ onEvent, onStatusChange }: EventStreamOptions)
           },
           onmessage(message) {
             if (TOKEN_ENDED.includes(message.event)) throw new UnauthorizedStream();
+            if (isReplaced(message)) throw new ReplacedStream();
             if (message.id) lastEventId = message.id;
             const event = parseServerEvent(message);
             if (event) onEvent(event);
@@ -94,6 +125,14 @@ export function openEventStream({ onEvent, onStatusChange }: EventStreamOptions)
         if (error instanceof FatalStream) {
           onStatusChange?.('stopped');
           return;
+        }
+        if (error instanceof ReplacedStream) {
+          // Another tab holds the stream now; taking it back at once would make tabs take turns
+          // evicting each other, so wait until this tab is in use again.
+          onStatusChange?.('stopped');
+          await returnToTab(controller.signal);
+          attempt = 0;
+          continue;
         }
         if (error instanceof UnauthorizedStream) {
           const fresh = await refreshAccessToken();
