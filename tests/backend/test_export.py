@@ -62,8 +62,10 @@ def test_export_holds_profile_swipes_matches_messages_blocks_reports_and_photos(
     assert document["profile"]["zip_code"] == "10001"
     assert {(s["user_id"], s["liked"]) for s in document["swipes"]} == {(bob.id, True), (carol.id, False)}
     assert [m["id"] for m in document["matches"]] == [match.id]
-    assert [m["body"] for m in document["matches"][0]["messages"]] == ["Hi Bob!", "Hi Alice, climbing on Sunday?"]
-    assert [m["from_me"] for m in document["matches"][0]["messages"]] == [True, False]
+    assert [(m["match_id"], m["body"], m["from_me"]) for m in document["messages"]] == [
+        (match.id, "Hi Bob!", True),
+        (match.id, "Hi Alice, climbing on Sunday?", False),
+    ]
     assert document["blocks"] == [{"user_id": dave.id, "created_at": document["blocks"][0]["created_at"]}]
     assert [(r["user_id"], r["reason"]) for r in document["reports"]] == [(dave.id, "Spam")]
     assert b"private chat between carol and dave" not in raw

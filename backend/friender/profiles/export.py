@@ -1,7 +1,7 @@
 """``GET /api/me/export``: everything the app holds about a person, as a ZIP streamed to them.
 
-``me.json`` holds the profile, the swipes they made, their matches with the whole conversation
-of each, the blocks and reports they made; ``photos/`` holds their photos at stored size. The
+``me.json`` holds the profile, the swipes they made, their matches, every message of those
+matches' conversations (each naming its ``match_id``), the blocks and reports they made; ``photos/`` holds their photos at stored size. The
 archive is written entry by entry as the response is sent, so at most one photo is in memory.
 """
 
@@ -51,18 +51,6 @@ def export_document(user):
     ).all()
     blocks = db.session.scalars(sa.select(Block).where(Block.blocker_id == user.id)).all()
     reports = db.session.scalars(sa.select(Report).where(Report.reporter_id == user.id).order_by(Report.id)).all()
-    by_match = {}
-    for message in messages:
-        by_match.setdefault(message.match_id, []).append(
-            {
-                "id": message.id,
-                "sender_id": message.sender_id,
-                "from_me": message.sender_id == user.id,
-                "body": message.body,
-                "created_at": _iso(message.created_at),
-                "read_at": _iso(message.read_at),
-            }
-        )
     return {
         "profile": {
             "id": user.id,
@@ -84,13 +72,19 @@ def export_document(user):
         ],
         "swipes": [{"user_id": s.swipee_id, "liked": s.liked, "created_at": _iso(s.created_at)} for s in swipes],
         "matches": [
+            {"id": m.id, "user_id": m.other_user_id(user.id), "matched_at": _iso(m.matched_at)} for m in matches
+        ],
+        "messages": [
             {
-                "id": m.id,
-                "user_id": m.other_user_id(user.id),
-                "matched_at": _iso(m.matched_at),
-                "messages": by_match.get(m.id, []),
+                "id": message.id,
+                "match_id": message.match_id,
+                "sender_id": message.sender_id,
+                "from_me": message.sender_id == user.id,
+                "body": message.body,
+                "created_at": _iso(message.created_at),
+                "read_at": _iso(message.read_at),
             }
-            for m in matches
+            for message in messages
         ],
         "blocks": [{"user_id": b.blocked_id, "created_at": _iso(b.created_at)} for b in blocks],
         "reports": [{"user_id": r.reported_id, "reason": r.reason, "created_at": _iso(r.created_at)} for r in reports],
