@@ -29,6 +29,25 @@ describe('the app shell', () => {
     expect(document.title).toMatch(/Page not found/);
   });
 
+  it('before the first save, lists what is left to fill in but not the radius the slider shows', async () => {
+    startSession(makeToken({ sub: '42' }));
+    const me = buildMe({
+      missing_fields: ['display_name', 'hobbies', 'interests', 'zip_code', 'friend_radius_miles'],
+    });
+    mockFetch(({ url }) => {
+      if (url === '/api/me') return jsonResponse(me);
+      if (url === '/api/me/photos') return jsonResponse({ photos: [] });
+      if (url === '/api/matches') return jsonResponse({ matches: [] });
+      return undefined;
+    });
+    renderApp('/profile');
+
+    expect(
+      await screen.findByText(/Still needed: display name, at least one hobby, at least one interest and ZIP code\./),
+    ).toBeInTheDocument();
+    expect(screen.getByLabelText('Friend radius (miles)')).toHaveValue('25');
+  });
+
   it('after deleting the account, lands on sign-up with a notice', async () => {
     startSession(makeToken({ sub: '42' }));
     const me = buildMe({
