@@ -8,6 +8,10 @@ import {
 import { userIdFromToken } from './auth-token';
 
 // The signed-in state of the app, derived only from the in-memory access token.
+//
+// A hint in localStorage (no token, nothing secret) says that this browser holds a session, so a
+// page load only tries the silent refresh when there is a refresh cookie to trade: a signed-out
+// visitor gets no failing request.
 
 /** Why a session ended when the reason changes where the person should go next. */
 export type SignOutReason = 'account-deleted';
@@ -16,6 +20,9 @@ export type Session =
   | { status: 'loading' }
   | { status: 'signed-out'; reason?: SignOutReason }
   | { status: 'signed-in'; userId: number };
+
+/** localStorage key of the hint that this browser holds a session. */
+export const SESSION_HINT_KEY = 'friender.has-session';
 
 let restored = false;
 let signOutReason: SignOutReason | undefined;
@@ -46,9 +53,28 @@ function update(): void {
   for (const listener of listeners) listener();
 }
 
+function rememberSession(held: boolean): void {
+  try {
+    if (held) localStorage.setItem(SESSION_HINT_KEY, '1');
+    else localStorage.removeItem(SESSION_HINT_KEY);
+  } catch {
+    // Storage disabled (private mode, quotas): the page load just tries the refresh every time.
+  }
+}
+
+function mayHoldSession(): boolean {
+  try {
+    return localStorage.getItem(SESSION_HINT_KEY) !== null;
+  } catch {
+    return true;
+  }
+}
+
 subscribeToAccessToken((token) => {
-  // A new token (login, refresh) starts a fresh session: an old sign-out reason no longer applies.
+  // A new token (login, signup, refresh) starts a fresh session: an old sign-out reason no longer
+  // applies. No token (logout, failed refresh, refused token) means no session left to restore.
   if (token) signOutReason = undefined;
+  rememberSession(token !== null);
   update();
 });
 
@@ -67,11 +93,14 @@ export function useSession(): Session {
   return useSyncExternalStore(subscribeToSession, getSession, getSession);
 }
 
-/** On page load: trade the refresh cookie for an access token, once. */
+/** On page load: trade the refresh cookie for an access token, once, if there may be one. */
 export function restoreSession(): Promise<void> {
   if (restored) return Promise.resolve();
   restoring ??= (async () => {
-    if (!getAccessToken()) await refreshAccessToken();
+    if (!getAccessToken() && mayHoldSession()) {
+      // A refused refresh (cookie missing, expired or revoked): nothing left to restore next time.
+      if (!(await refreshAccessToken())) rememberSession(false);
+    }
     restored = true;
     update();
   })();
@@ -105,6 +134,7 @@ export function resetSessionForTests(): void {
   restoring = null;
   signOutReason = undefined;
   setAccessToken(null);
+  rememberSession(false);
   snapshot = { status: 'loading' };
 }
 
