@@ -1,8 +1,8 @@
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { createMemoryRouter, RouterProvider } from 'react-router';
-import { describe, expect, it, vi } from 'vitest';
-import { startSession } from '@/lib/session';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { getSession, SESSION_CHANNEL, startSession } from '@/lib/session';
 import { buildMe } from '@/testing/fixtures';
 import { createTestQueryClient, jsonResponse, makeToken, mockFetch } from '@/testing/test-utils';
 import { AppErrorBoundary } from './error-boundary';
@@ -80,6 +80,47 @@ describe('the app shell', () => {
     expect(router.state.location.pathname).toBe('/signup');
     expect(screen.getByRole('heading', { name: 'Create your account' })).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Log out' })).not.toBeInTheDocument();
+  });
+});
+
+describe('the session across tabs', () => {
+  // Another tab of the same browser: its own channel object on the app's channel name.
+  let otherTab: BroadcastChannel;
+  afterEach(() => otherTab.close());
+
+  function signedInApp(path: string) {
+    startSession(makeToken({ sub: '42' }));
+    mockFetch(({ url }) => {
+      if (url === '/api/matches') return jsonResponse({ matches: [] });
+      if (url === '/api/auth/logout') return new Response(null, { status: 204 });
+      return undefined;
+    });
+    return renderApp(path);
+  }
+
+  it('signs this tab out and shows the login page when another tab logs out', async () => {
+    otherTab = new BroadcastChannel(SESSION_CHANNEL);
+    const { router } = signedInApp('/matches');
+    expect(await screen.findByRole('heading', { name: 'Matches' })).toBeInTheDocument();
+
+    otherTab.postMessage({ type: 'signed-out' });
+
+    expect(await screen.findByRole('heading', { name: 'Welcome back' })).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/login');
+    expect(getSession()).toEqual({ status: 'signed-out' });
+  });
+
+  it('tells the other tabs when this one logs out', async () => {
+    otherTab = new BroadcastChannel(SESSION_CHANNEL);
+    const heard = new Promise((resolve) => {
+      otherTab.onmessage = (event: MessageEvent) => resolve(event.data);
+    });
+    signedInApp('/matches');
+
+    await userEvent.click(await screen.findByRole('button', { name: 'Log out' }));
+
+    expect(await heard).toEqual({ type: 'signed-out' });
+    expect(await screen.findByRole('heading', { name: 'Welcome back' })).toBeInTheDocument();
   });
 });
 

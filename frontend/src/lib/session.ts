@@ -9,9 +9,12 @@ import { userIdFromToken } from './auth-token';
 
 // The signed-in state of the app, derived only from the in-memory access token.
 //
-// A hint in localStorage (no token, nothing secret) says that this browser holds a session, so a
-// page load only tries the silent refresh when there is a refresh cookie to trade: a signed-out
-// visitor gets no failing request.
+// Two things outlive one tab's memory:
+// - a hint in localStorage that this browser holds a session (no token, nothing secret), so a
+//   page load only tries the silent refresh when there is a refresh cookie to trade: a signed-out
+//   visitor gets no failing request;
+// - a BroadcastChannel on which ending the session (logout, account deletion) is announced, so
+//   every tab of the browser signs out, not just the one where the button was pressed.
 
 /** Why a session ended when the reason changes where the person should go next. */
 export type SignOutReason = 'account-deleted';
@@ -23,6 +26,10 @@ export type Session =
 
 /** localStorage key of the hint that this browser holds a session. */
 export const SESSION_HINT_KEY = 'friender.has-session';
+/** The channel on which tabs of this browser announce that the session ended. */
+export const SESSION_CHANNEL = 'friender-session';
+
+type SessionMessage = { type: 'signed-out' };
 
 let restored = false;
 let signOutReason: SignOutReason | undefined;
@@ -78,6 +85,16 @@ subscribeToAccessToken((token) => {
   update();
 });
 
+const channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(SESSION_CHANNEL);
+
+if (channel) {
+  channel.onmessage = (event: MessageEvent<SessionMessage>) => {
+    // Another tab logged out or deleted the account: the shared refresh cookie is gone, so this
+    // tab's access token must go too. The layout then sends the person to the login page.
+    if (event.data.type === 'signed-out') clearSession();
+  };
+}
+
 export function getSession(): Session {
   return snapshot;
 }
@@ -117,15 +134,21 @@ export function startSession(accessToken: string): number | null {
   return userId;
 }
 
-/**
- * Forgets the session in this browser. `reason` travels with the signed-out state so the app can
- * send the person somewhere other than the login page (after deleting their account: sign-up).
- */
-export function endSession(reason?: SignOutReason): void {
+function clearSession(reason?: SignOutReason): void {
   restored = true;
   signOutReason = reason;
   setAccessToken(null);
   update();
+}
+
+/**
+ * Forgets the session in this browser, in every tab. `reason` travels with this tab's signed-out
+ * state so the app can send the person somewhere other than the login page (after deleting their
+ * account: sign-up); the other tabs go to the login page.
+ */
+export function endSession(reason?: SignOutReason): void {
+  clearSession(reason);
+  channel?.postMessage({ type: 'signed-out' } satisfies SessionMessage);
 }
 
 /** Test helper: forget everything. */
