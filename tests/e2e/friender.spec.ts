@@ -1,5 +1,14 @@
-import { expect, test } from '@playwright/test';
-import { completeProfile, expectImageRendered, findOnDiscover, goTo, makePng, person, signUp, uploadPhoto } from './support';
+import { expect, test, type Locator } from '@playwright/test';
+import {
+  completeProfile,
+  expectImageRendered,
+  findOnDiscover,
+  goTo,
+  makePng,
+  person,
+  signUp,
+  uploadPhoto,
+} from './support';
 
 test('two people sign up, match on a shared hobby and chat live', async ({ browser, baseURL }, testInfo) => {
   const storage = testInfo.project.metadata.storage as string;
@@ -112,4 +121,32 @@ test('client routes load from the server and /api stays JSON', async ({ page, re
   const response = await request.get('/api/definitely-not-a-route');
   expect(response.status()).toBe(404);
   expect(await response.json()).toMatchObject({ error: 'not_found' });
+});
+
+test('the buttons of a photo fit on one line at 375 px and 1280 px and work from the keyboard', async ({ page }) => {
+  const hana = person('Hana', '10001', ['pottery'], ['opera']);
+  await signUp(page, hana);
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Upload photos' }).click();
+  await (await chooser).setFiles([
+    { name: 'first.png', mimeType: 'image/png', buffer: makePng(240, 240, 20) },
+    { name: 'second.png', mimeType: 'image/png', buffer: makePng(240, 240, 140) },
+  ]);
+  const photos = page.getByRole('list', { name: 'Your photos' }).getByRole('img');
+  await expect(photos).toHaveCount(2);
+
+  const actions = ['Move photo 2 earlier', 'Make photo 2 the main photo', 'Move photo 2 later', 'Delete photo 2'];
+  for (const width of [375, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    const tops = await Promise.all(
+      actions.map(async (name) => (await page.getByRole('button', { name }).boundingBox())!.y),
+    );
+    expect(new Set(tops).size, `the four buttons share one line at ${width} px`).toBe(1);
+  }
+
+  const path = async (image: Locator) => new URL((await image.getAttribute('src'))!).pathname;
+  const second = await path(photos.nth(1));
+  await page.getByRole('button', { name: 'Make photo 2 the main photo' }).focus();
+  await page.keyboard.press('Enter');
+  await expect.poll(() => path(photos.first())).toBe(second);
 });
