@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { createMemoryRouter, RouterProvider } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { getSession, SESSION_CHANNEL, startSession } from '@/lib/session';
-import { buildMe } from '@/testing/fixtures';
+import { buildMe, buildProfile } from '@/testing/fixtures';
 import { createTestQueryClient, jsonResponse, makeToken, mockFetch } from '@/testing/test-utils';
 import { AppErrorBoundary } from './error-boundary';
 import { AppProvider } from './provider';
@@ -80,6 +80,32 @@ describe('the app shell', () => {
     expect(router.state.location.pathname).toBe('/signup');
     expect(screen.getByRole('heading', { name: 'Create your account' })).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Log out' })).not.toBeInTheDocument();
+  });
+});
+
+describe('long names', () => {
+  it('carry the full name in a title where the matches list and the chat header cut them short', async () => {
+    const name = 'Maximiliana_Wolfeschlegelsteinhausenbergerdorff_XY'; // 50: the maximum
+    startSession(makeToken({ sub: '42' }));
+    const match = {
+      id: 3,
+      user: buildProfile({ display_name: name }),
+      matched_at: '2026-01-01T10:00:00Z',
+      last_message: null,
+      unread_count: 0,
+    };
+    mockFetch(({ url }) => {
+      if (url === '/api/matches') return jsonResponse({ matches: [match] });
+      if (url.startsWith('/api/matches/3/messages')) return jsonResponse({ messages: [] });
+      return undefined;
+    });
+    renderApp('/matches');
+
+    const row = await screen.findByRole('link', { name: new RegExp(name) });
+    expect(within(row).getByText(name)).toHaveAttribute('title', name);
+    await userEvent.click(row);
+
+    expect(await screen.findByRole('heading', { level: 1, name })).toHaveAttribute('title', name);
   });
 });
 
