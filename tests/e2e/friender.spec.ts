@@ -1,4 +1,4 @@
-import { expect, test, type Locator } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import {
   completeProfile,
   expectImageRendered,
@@ -8,6 +8,7 @@ import {
   person,
   signUp,
   uploadPhoto,
+  type Person,
 } from './support';
 
 test('two people sign up, match on a shared hobby and chat live', async ({ browser, baseURL }, testInfo) => {
@@ -121,6 +122,94 @@ test('client routes load from the server and /api stays JSON', async ({ page, re
   const response = await request.get('/api/definitely-not-a-route');
   expect(response.status()).toBe(404);
   expect(await response.json()).toMatchObject({ error: 'not_found' });
+});
+
+/** The longest display name allowed: 50 characters without a space to break at. */
+function withLongName(who: Person): Person {
+  return { ...who, displayName: who.username.padEnd(50, 'x') };
+}
+
+/** Nothing is wider than the screen: the page cannot be scrolled sideways. */
+async function expectNoSidewaysScroll(page: Page): Promise<void> {
+  const width = page.viewportSize()!.width;
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+}
+
+/** `left` ends before `right` starts (a name does not run into the button or time beside it). */
+async function expectSideBySide(left: Locator, right: Locator): Promise<void> {
+  const a = (await left.boundingBox())!;
+  const b = (await right.boundingBox())!;
+  expect(a.x + a.width).toBeLessThanOrEqual(b.x);
+}
+
+test('on a phone, the longest names stay on screen and Yes is reachable without scrolling', async ({
+  browser,
+  baseURL,
+}) => {
+  const frida = withLongName(person('Frida', '10001', ['kayaking'], ['poetry']));
+  const gus = withLongName(person('Gus', '10003', ['kayaking'], ['poetry']));
+  const phone = { baseURL, viewport: { width: 375, height: 667 } };
+  const fridaContext = await browser.newContext(phone);
+  const gusContext = await browser.newContext(phone);
+  const f = await fridaContext.newPage();
+  const g = await gusContext.newPage();
+  await signUp(f, frida);
+  await completeProfile(f, frida);
+  await signUp(g, gus);
+  await completeProfile(g, gus);
+
+  await test.step('the discover card shows Yes and No above the tab bar, unscrolled', async () => {
+    const card = await findOnDiscover(f, gus);
+    await f.evaluate(() => window.scrollTo(0, 0));
+    const yes = f.getByRole('button', { name: 'Yes', exact: true });
+    await expect(yes).toBeInViewport({ ratio: 1 });
+    await expect(f.getByRole('button', { name: 'No', exact: true })).toBeInViewport({ ratio: 1 });
+    const tabs = (await f.getByRole('navigation', { name: 'Main' }).boundingBox())!;
+    const yesBox = (await yes.boundingBox())!;
+    expect(yesBox.y + yesBox.height, 'Yes is not hidden behind the tab bar').toBeLessThanOrEqual(tabs.y);
+    expect(await f.evaluate(() => window.scrollY)).toBe(0);
+    await expectSideBySide(card.getByRole('heading', { name: gus.displayName }), card.getByRole('button', { name: 'More' }));
+    await expectNoSidewaysScroll(f);
+    await yes.click();
+  });
+
+  await test.step('the match dialog fits the screen', async () => {
+    await findOnDiscover(g, frida);
+    await g.getByRole('button', { name: 'Yes', exact: true }).click();
+    const dialog = g.getByRole('dialog', { name: "It's a match!" });
+    await expect(dialog).toContainText(frida.displayName);
+    const box = (await dialog.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(375);
+    await expectNoSidewaysScroll(g);
+    await g.getByRole('button', { name: 'Send a message' }).click();
+  });
+
+  await test.step('the chat header keeps the name clear of the More button', async () => {
+    const title = g.getByRole('heading', { level: 1 });
+    await expect(title).toHaveAttribute('title', frida.displayName);
+    await expectSideBySide(title, g.getByRole('button', { name: 'More' }));
+    await expectNoSidewaysScroll(g);
+  });
+
+  await test.step('the report dialog fits the screen', async () => {
+    await g.getByRole('button', { name: 'More' }).click();
+    await g.getByRole('menuitem', { name: 'Report' }).click();
+    const dialog = g.getByRole('dialog', { name: `Report ${frida.displayName}` });
+    const box = (await dialog.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(375);
+    await expectNoSidewaysScroll(g);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  await test.step('the matches list keeps the name clear of the time', async () => {
+    await goTo(g, 'Matches');
+    const row = g.getByRole('list', { name: 'Matches' }).getByRole('link', { name: new RegExp(frida.displayName) });
+    await expectSideBySide(row.getByTitle(frida.displayName), row.locator('.match-time'));
+    await expectNoSidewaysScroll(g);
+  });
+
+  await fridaContext.close();
+  await gusContext.close();
 });
 
 test('the buttons of a photo fit on one line at 375 px and 1280 px and work from the keyboard', async ({ page }) => {
