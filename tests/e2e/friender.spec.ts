@@ -124,6 +124,36 @@ test('client routes load from the server and /api stays JSON', async ({ page, re
   expect(await response.json()).toMatchObject({ error: 'not_found' });
 });
 
+test('a signed-out page load asks for no refresh and logs no error', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  const refreshes: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().includes('/api/auth/refresh')) refreshes.push(request.url());
+  });
+  await page.goto('/');
+  await expect(page.getByRole('button', { name: 'Log in' })).toBeVisible();
+  expect(refreshes).toEqual([]);
+  expect(errors).toEqual([]);
+});
+
+test('logging out in one tab signs the other tabs out', async ({ context }) => {
+  const ida = person('Ida', '10001', ['chess'], ['jazz']);
+  const first = await context.newPage();
+  await signUp(first, ida);
+  const second = await context.newPage();
+  await second.goto('/profile'); // a second tab: restored through the shared refresh cookie
+  await expect(second.getByText(`@${ida.username}`)).toBeVisible();
+
+  await first.getByRole('button', { name: 'Log out' }).click();
+
+  await expect(first).toHaveURL(/\/login$/);
+  await expect(second).toHaveURL(/\/login$/);
+  await expect(second.getByRole('button', { name: 'Log in' })).toBeVisible();
+});
+
 /** The longest display name allowed: 50 characters without a space to break at. */
 function withLongName(who: Person): Person {
   return { ...who, displayName: who.username.padEnd(50, 'x') };
