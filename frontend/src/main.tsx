@@ -4,8 +4,8 @@ import { App } from './app';
 import { restoreSession } from './lib/session';
 import './index.css';
 
-// On a page load the access token is gone (memory only): trade the refresh cookie for a new one
-// while React renders its first frame.
+// On a page load the access token is gone (memory only): if this browser holds a session, trade
+// the refresh cookie for a new one while React renders its first frame.
 void restoreSession();
 
 createRoot(document.getElementById('root')!).render(

@@ -1,5 +1,15 @@
-import { expect, test } from '@playwright/test';
-import { completeProfile, expectImageRendered, findOnDiscover, goTo, makePng, person, signUp, uploadPhoto } from './support';
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import {
+  completeProfile,
+  expectImageRendered,
+  findOnDiscover,
+  goTo,
+  makePng,
+  person,
+  signUp,
+  uploadPhoto,
+  type Person,
+} from './support';
 
 test('two people sign up, match on a shared hobby and chat live', async ({ browser, baseURL }, testInfo) => {
   const storage = testInfo.project.metadata.storage as string;
@@ -112,4 +122,150 @@ test('client routes load from the server and /api stays JSON', async ({ page, re
   const response = await request.get('/api/definitely-not-a-route');
   expect(response.status()).toBe(404);
   expect(await response.json()).toMatchObject({ error: 'not_found' });
+});
+
+test('a signed-out page load asks for no refresh and logs no error', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  const refreshes: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().includes('/api/auth/refresh')) refreshes.push(request.url());
+  });
+  await page.goto('/');
+  await expect(page.getByRole('button', { name: 'Log in' })).toBeVisible();
+  expect(refreshes).toEqual([]);
+  expect(errors).toEqual([]);
+});
+
+test('logging out in one tab signs the other tabs out', async ({ context }) => {
+  const ida = person('Ida', '10001', ['chess'], ['jazz']);
+  const first = await context.newPage();
+  await signUp(first, ida);
+  const second = await context.newPage();
+  await second.goto('/profile'); // a second tab: restored through the shared refresh cookie
+  await expect(second.getByText(`@${ida.username}`)).toBeVisible();
+
+  await first.getByRole('button', { name: 'Log out' }).click();
+
+  await expect(first).toHaveURL(/\/login$/);
+  await expect(second).toHaveURL(/\/login$/);
+  await expect(second.getByRole('button', { name: 'Log in' })).toBeVisible();
+});
+
+/** The longest display name allowed: 50 characters without a space to break at. */
+function withLongName(who: Person): Person {
+  return { ...who, displayName: who.username.padEnd(50, 'x') };
+}
+
+/** Nothing is wider than the screen: the page cannot be scrolled sideways. */
+async function expectNoSidewaysScroll(page: Page): Promise<void> {
+  const width = page.viewportSize()!.width;
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+}
+
+/** `left` ends before `right` starts (a name does not run into the button or time beside it). */
+async function expectSideBySide(left: Locator, right: Locator): Promise<void> {
+  const a = (await left.boundingBox())!;
+  const b = (await right.boundingBox())!;
+  expect(a.x + a.width).toBeLessThanOrEqual(b.x);
+}
+
+test('on a phone, the longest names stay on screen and Yes is reachable without scrolling', async ({
+  browser,
+  baseURL,
+}) => {
+  const frida = withLongName(person('Frida', '10001', ['kayaking'], ['poetry']));
+  const gus = withLongName(person('Gus', '10003', ['kayaking'], ['poetry']));
+  const phone = { baseURL, viewport: { width: 375, height: 667 } };
+  const fridaContext = await browser.newContext(phone);
+  const gusContext = await browser.newContext(phone);
+  const f = await fridaContext.newPage();
+  const g = await gusContext.newPage();
+  await signUp(f, frida);
+  await completeProfile(f, frida);
+  await signUp(g, gus);
+  await completeProfile(g, gus);
+
+  await test.step('the discover card shows Yes and No above the tab bar, unscrolled', async () => {
+    const card = await findOnDiscover(f, gus);
+    await f.evaluate(() => window.scrollTo(0, 0));
+    const yes = f.getByRole('button', { name: 'Yes', exact: true });
+    await expect(yes).toBeInViewport({ ratio: 1 });
+    await expect(f.getByRole('button', { name: 'No', exact: true })).toBeInViewport({ ratio: 1 });
+    const tabs = (await f.getByRole('navigation', { name: 'Main' }).boundingBox())!;
+    const yesBox = (await yes.boundingBox())!;
+    expect(yesBox.y + yesBox.height, 'Yes is not hidden behind the tab bar').toBeLessThanOrEqual(tabs.y);
+    expect(await f.evaluate(() => window.scrollY)).toBe(0);
+    await expectSideBySide(card.getByRole('heading', { name: gus.displayName }), card.getByRole('button', { name: 'More' }));
+    await expectNoSidewaysScroll(f);
+    await yes.click();
+  });
+
+  await test.step('the match dialog fits the screen', async () => {
+    await findOnDiscover(g, frida);
+    await g.getByRole('button', { name: 'Yes', exact: true }).click();
+    const dialog = g.getByRole('dialog', { name: "It's a match!" });
+    await expect(dialog).toContainText(frida.displayName);
+    const box = (await dialog.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(375);
+    await expectNoSidewaysScroll(g);
+    await g.getByRole('button', { name: 'Send a message' }).click();
+  });
+
+  await test.step('the chat header keeps the name clear of the More button', async () => {
+    const title = g.getByRole('heading', { level: 1 });
+    await expect(title).toHaveAttribute('title', frida.displayName);
+    await expectSideBySide(title, g.getByRole('button', { name: 'More' }));
+    await expectNoSidewaysScroll(g);
+  });
+
+  await test.step('the report dialog fits the screen', async () => {
+    await g.getByRole('button', { name: 'More' }).click();
+    await g.getByRole('menuitem', { name: 'Report' }).click();
+    const dialog = g.getByRole('dialog', { name: `Report ${frida.displayName}` });
+    const box = (await dialog.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(375);
+    await expectNoSidewaysScroll(g);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  await test.step('the matches list keeps the name clear of the time', async () => {
+    await goTo(g, 'Matches');
+    const row = g.getByRole('list', { name: 'Matches' }).getByRole('link', { name: new RegExp(frida.displayName) });
+    await expectSideBySide(row.getByTitle(frida.displayName), row.locator('.match-time'));
+    await expectNoSidewaysScroll(g);
+  });
+
+  await fridaContext.close();
+  await gusContext.close();
+});
+
+test('the buttons of a photo fit on one line at 375 px and 1280 px and work from the keyboard', async ({ page }) => {
+  const hana = person('Hana', '10001', ['pottery'], ['opera']);
+  await signUp(page, hana);
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Upload photos' }).click();
+  await (await chooser).setFiles([
+    { name: 'first.png', mimeType: 'image/png', buffer: makePng(240, 240, 20) },
+    { name: 'second.png', mimeType: 'image/png', buffer: makePng(240, 240, 140) },
+  ]);
+  const photos = page.getByRole('list', { name: 'Your photos' }).getByRole('img');
+  await expect(photos).toHaveCount(2);
+
+  const actions = ['Move photo 2 earlier', 'Make photo 2 the main photo', 'Move photo 2 later', 'Delete photo 2'];
+  for (const width of [375, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    const tops = await Promise.all(
+      actions.map(async (name) => (await page.getByRole('button', { name }).boundingBox())!.y),
+    );
+    expect(new Set(tops).size, `the four buttons share one line at ${width} px`).toBe(1);
+  }
+
+  const path = async (image: Locator) => new URL((await image.getAttribute('src'))!).pathname;
+  const second = await path(photos.nth(1));
+  await page.getByRole('button', { name: 'Make photo 2 the main photo' }).focus();
+  await page.keyboard.press('Enter');
+  await expect.poll(() => path(photos.first())).toBe(second);
 });

@@ -1,9 +1,9 @@
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { createMemoryRouter, RouterProvider } from 'react-router';
-import { describe, expect, it, vi } from 'vitest';
-import { startSession } from '@/lib/session';
-import { buildMe } from '@/testing/fixtures';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { getSession, SESSION_CHANNEL, startSession } from '@/lib/session';
+import { buildMe, buildProfile } from '@/testing/fixtures';
 import { createTestQueryClient, jsonResponse, makeToken, mockFetch } from '@/testing/test-utils';
 import { AppErrorBoundary } from './error-boundary';
 import { AppProvider } from './provider';
@@ -27,6 +27,25 @@ describe('the app shell', () => {
     expect(await screen.findByRole('heading', { name: 'Page not found' })).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Go home' })).toHaveAttribute('href', '/');
     expect(document.title).toMatch(/Page not found/);
+  });
+
+  it('before the first save, lists what is left to fill in but not the radius the slider shows', async () => {
+    startSession(makeToken({ sub: '42' }));
+    const me = buildMe({
+      missing_fields: ['display_name', 'hobbies', 'interests', 'zip_code', 'friend_radius_miles'],
+    });
+    mockFetch(({ url }) => {
+      if (url === '/api/me') return jsonResponse(me);
+      if (url === '/api/me/photos') return jsonResponse({ photos: [] });
+      if (url === '/api/matches') return jsonResponse({ matches: [] });
+      return undefined;
+    });
+    renderApp('/profile');
+
+    expect(
+      await screen.findByText(/Still needed: display name, at least one hobby, at least one interest and ZIP code\./),
+    ).toBeInTheDocument();
+    expect(screen.getByLabelText('Friend radius (miles)')).toHaveValue('25');
   });
 
   it('after deleting the account, lands on sign-up with a notice', async () => {
@@ -61,6 +80,73 @@ describe('the app shell', () => {
     expect(router.state.location.pathname).toBe('/signup');
     expect(screen.getByRole('heading', { name: 'Create your account' })).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Log out' })).not.toBeInTheDocument();
+  });
+});
+
+describe('long names', () => {
+  it('carry the full name in a title where the matches list and the chat header cut them short', async () => {
+    const name = 'Maximiliana_Wolfeschlegelsteinhausenbergerdorff_XY'; // 50: the maximum
+    startSession(makeToken({ sub: '42' }));
+    const match = {
+      id: 3,
+      user: buildProfile({ display_name: name }),
+      matched_at: '2026-01-01T10:00:00Z',
+      last_message: null,
+      unread_count: 0,
+    };
+    mockFetch(({ url }) => {
+      if (url === '/api/matches') return jsonResponse({ matches: [match] });
+      if (url.startsWith('/api/matches/3/messages')) return jsonResponse({ messages: [] });
+      return undefined;
+    });
+    renderApp('/matches');
+
+    const row = await screen.findByRole('link', { name: new RegExp(name) });
+    expect(within(row).getByText(name)).toHaveAttribute('title', name);
+    await userEvent.click(row);
+
+    expect(await screen.findByRole('heading', { level: 1, name })).toHaveAttribute('title', name);
+  });
+});
+
+describe('the session across tabs', () => {
+  // Another tab of the same browser: its own channel object on the app's channel name.
+  let otherTab: BroadcastChannel;
+  afterEach(() => otherTab.close());
+
+  function signedInApp(path: string) {
+    startSession(makeToken({ sub: '42' }));
+    mockFetch(({ url }) => {
+      if (url === '/api/matches') return jsonResponse({ matches: [] });
+      if (url === '/api/auth/logout') return new Response(null, { status: 204 });
+      return undefined;
+    });
+    return renderApp(path);
+  }
+
+  it('signs this tab out and shows the login page when another tab logs out', async () => {
+    otherTab = new BroadcastChannel(SESSION_CHANNEL);
+    const { router } = signedInApp('/matches');
+    expect(await screen.findByRole('heading', { name: 'Matches' })).toBeInTheDocument();
+
+    otherTab.postMessage({ type: 'signed-out' });
+
+    expect(await screen.findByRole('heading', { name: 'Welcome back' })).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/login');
+    expect(getSession()).toEqual({ status: 'signed-out' });
+  });
+
+  it('tells the other tabs when this one logs out', async () => {
+    otherTab = new BroadcastChannel(SESSION_CHANNEL);
+    const heard = new Promise((resolve) => {
+      otherTab.onmessage = (event: MessageEvent) => resolve(event.data);
+    });
+    signedInApp('/matches');
+
+    await userEvent.click(await screen.findByRole('button', { name: 'Log out' }));
+
+    expect(await heard).toEqual({ type: 'signed-out' });
+    expect(await screen.findByRole('heading', { name: 'Welcome back' })).toBeInTheDocument();
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { jsonResponse, makeToken, mockFetch } from '@/testing/test-utils';
 import { userIdFromToken } from './auth-token';
-import { getSession, restoreSession, startSession } from './session';
+import { endSession, getSession, restoreSession, SESSION_HINT_KEY, startSession } from './session';
 
 describe('userIdFromToken', () => {
   it('reads the user id from the sub claim, which the API sends as a string', () => {
@@ -23,6 +23,7 @@ describe('session', () => {
   });
 
   it('restores the session on page load by refreshing through the cookie first', async () => {
+    localStorage.setItem(SESSION_HINT_KEY, '1');
     const { calls } = mockFetch(({ url }) =>
       url === '/api/auth/refresh' ? jsonResponse({ access_token: makeToken({ sub: '9' }) }) : undefined,
     );
@@ -32,11 +33,32 @@ describe('session', () => {
 
     expect(calls.map((c) => `${c.method} ${c.url}`)).toEqual(['POST /api/auth/refresh']);
     expect(getSession()).toEqual({ status: 'signed-in', userId: 9 });
+    expect(localStorage.getItem(SESSION_HINT_KEY)).not.toBeNull();
   });
 
-  it('is signed out after a page load without a valid refresh cookie', async () => {
+  it('is signed out after a page load without a valid refresh cookie, and stops trying', async () => {
+    localStorage.setItem(SESSION_HINT_KEY, '1');
     mockFetch(() => jsonResponse({ error: 'unauthorized', message: 'Missing cookie' }, 401));
     await restoreSession();
     expect(getSession()).toEqual({ status: 'signed-out' });
+    expect(localStorage.getItem(SESSION_HINT_KEY)).toBeNull();
+  });
+
+  it('sends no request on a page load in a browser that holds no session', async () => {
+    const { calls } = mockFetch(() => jsonResponse({ error: 'unauthorized', message: 'Missing cookie' }, 401));
+
+    await restoreSession();
+
+    expect(calls).toHaveLength(0);
+    expect(getSession()).toEqual({ status: 'signed-out' });
+  });
+
+  it('remembers that this browser holds a session from login until logout', () => {
+    startSession(makeToken({ sub: '42' }));
+    expect(localStorage.getItem(SESSION_HINT_KEY)).not.toBeNull();
+
+    endSession();
+
+    expect(localStorage.getItem(SESSION_HINT_KEY)).toBeNull();
   });
 });

@@ -11,3 +11,8 @@ export function formatTime(iso: string): string {
 export function displayNameOf(user: { display_name: string | null; username: string }): string {
   return user.display_name?.trim() || user.username;
 }
+
+/** A name that closes a sentence, without doubling its own final stop ("Raven C." stays as is). */
+export function endSentenceWith(name: string): string {
+  return /[.!?…]$/.test(name) ? name : `${name}.`;
+}

@@ -8,6 +8,13 @@ import {
 import { userIdFromToken } from './auth-token';
 
 // The signed-in state of the app, derived only from the in-memory access token.
+//
+// Two things outlive one tab's memory:
+// - a hint in localStorage that this browser holds a session (no token, nothing secret), so a
+//   page load only tries the silent refresh when there is a refresh cookie to trade: a signed-out
+//   visitor gets no failing request;
+// - a BroadcastChannel on which ending the session (logout, account deletion) is announced, so
+//   every tab of the browser signs out, not just the one where the button was pressed.
 
 /** Why a session ended when the reason changes where the person should go next. */
 export type SignOutReason = 'account-deleted';
@@ -16,6 +23,13 @@ export type Session =
   | { status: 'loading' }
   | { status: 'signed-out'; reason?: SignOutReason }
   | { status: 'signed-in'; userId: number };
+
+/** localStorage key of the hint that this browser holds a session. */
+export const SESSION_HINT_KEY = 'friender.has-session';
+/** The channel on which tabs of this browser announce that the session ended. */
+export const SESSION_CHANNEL = 'friender-session';
+
+type SessionMessage = { type: 'signed-out' };
 
 let restored = false;
 let signOutReason: SignOutReason | undefined;
@@ -46,11 +60,40 @@ function update(): void {
   for (const listener of listeners) listener();
 }
 
+function rememberSession(held: boolean): void {
+  try {
+    if (held) localStorage.setItem(SESSION_HINT_KEY, '1');
+    else localStorage.removeItem(SESSION_HINT_KEY);
+  } catch {
+    // Storage disabled (private mode, quotas): the page load just tries the refresh every time.
+  }
+}
+
+function mayHoldSession(): boolean {
+  try {
+    return localStorage.getItem(SESSION_HINT_KEY) !== null;
+  } catch {
+    return true;
+  }
+}
+
 subscribeToAccessToken((token) => {
-  // A new token (login, refresh) starts a fresh session: an old sign-out reason no longer applies.
+  // A new token (login, signup, refresh) starts a fresh session: an old sign-out reason no longer
+  // applies. No token (logout, failed refresh, refused token) means no session left to restore.
   if (token) signOutReason = undefined;
+  rememberSession(token !== null);
   update();
 });
+
+const channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(SESSION_CHANNEL);
+
+if (channel) {
+  channel.onmessage = (event: MessageEvent<SessionMessage>) => {
+    // Another tab logged out or deleted the account: the shared refresh cookie is gone, so this
+    // tab's access token must go too. The layout then sends the person to the login page.
+    if (event.data.type === 'signed-out') clearSession();
+  };
+}
 
 export function getSession(): Session {
   return snapshot;
@@ -67,11 +110,14 @@ export function useSession(): Session {
   return useSyncExternalStore(subscribeToSession, getSession, getSession);
 }
 
-/** On page load: trade the refresh cookie for an access token, once. */
+/** On page load: trade the refresh cookie for an access token, once, if there may be one. */
 export function restoreSession(): Promise<void> {
   if (restored) return Promise.resolve();
   restoring ??= (async () => {
-    if (!getAccessToken()) await refreshAccessToken();
+    if (!getAccessToken() && mayHoldSession()) {
+      // A refused refresh (cookie missing, expired or revoked): nothing left to restore next time.
+      if (!(await refreshAccessToken())) rememberSession(false);
+    }
     restored = true;
     update();
   })();
@@ -88,15 +134,21 @@ export function startSession(accessToken: string): number | null {
   return userId;
 }
 
-/**
- * Forgets the session in this browser. `reason` travels with the signed-out state so the app can
- * send the person somewhere other than the login page (after deleting their account: sign-up).
- */
-export function endSession(reason?: SignOutReason): void {
+function clearSession(reason?: SignOutReason): void {
   restored = true;
   signOutReason = reason;
   setAccessToken(null);
   update();
+}
+
+/**
+ * Forgets the session in this browser, in every tab. `reason` travels with this tab's signed-out
+ * state so the app can send the person somewhere other than the login page (after deleting their
+ * account: sign-up); the other tabs go to the login page.
+ */
+export function endSession(reason?: SignOutReason): void {
+  clearSession(reason);
+  channel?.postMessage({ type: 'signed-out' } satisfies SessionMessage);
 }
 
 /** Test helper: forget everything. */
@@ -105,6 +157,7 @@ export function resetSessionForTests(): void {
   restoring = null;
   signOutReason = undefined;
   setAccessToken(null);
+  rememberSession(false);
   snapshot = { status: 'loading' };
 }
 

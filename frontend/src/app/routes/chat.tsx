@@ -60,7 +60,9 @@ export default function ChatRoute() {
         </Link>
         <Avatar photo={photo} name={name} size={44} />
         <div className="chat-head-text">
-          <h1 className="chat-title">{name}</h1>
+          <h1 className="chat-title" title={name}>
+            {name}
+          </h1>
           {place && <span className="muted">{place}</span>}
         </div>
         <PersonSafetyMenu

@@ -2,7 +2,7 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { getAccessToken, setAccessToken } from '@/lib/api-client';
-import { getSession, startSession } from '@/lib/session';
+import { getSession, SESSION_CHANNEL, startSession } from '@/lib/session';
 import { jsonResponse, makeToken, mockFetch, renderWithProviders } from '@/testing/test-utils';
 import { AccountSection } from './account-section';
 
@@ -45,6 +45,23 @@ describe('AccountSection: delete account', () => {
     expect(getAccessToken()).toBeNull();
     expect(calls).toHaveLength(1);
     expect(calls[0]).toMatchObject({ method: 'DELETE', body: { password: 'correct horse' } });
+  });
+
+  it('signs out the other tabs of the browser too', async () => {
+    const otherTab = new BroadcastChannel(SESSION_CHANNEL);
+    const heard = new Promise((resolve) => {
+      otherTab.onmessage = (event: MessageEvent) => resolve(event.data);
+    });
+    startSession(makeToken({ sub: '42' }));
+    mockFetch(() => new Response(null, { status: 204 }));
+    renderWithProviders(<AccountSection />);
+
+    const dialog = await openDeleteDialog();
+    await userEvent.type(within(dialog).getByLabelText('Password'), 'correct horse');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Delete account' }));
+
+    expect(await heard).toEqual({ type: 'signed-out' });
+    otherTab.close();
   });
 
   it('asks for the password before sending anything', async () => {

@@ -50,6 +50,14 @@ describe('ChatView', () => {
     expect(screen.getByRole('textbox', { name: 'Message' })).toHaveValue('');
   });
 
+  it('invites a first message without a second full stop after a name that ends with one', async () => {
+    setAccessToken(makeToken({ sub: String(ME) }));
+    mockFetch(({ url }) => (url.startsWith('/api/matches/3/messages') ? jsonResponse({ messages: [] }) : undefined));
+    renderWithProviders(<ChatView matchId={3} userId={ME} partnerName="Raven C." />);
+
+    expect(await screen.findByText('You matched! Say hello to Raven C.')).toBeInTheDocument();
+  });
+
   it('shows a message pushed by the event stream without refetching', async () => {
     setAccessToken(makeToken({ sub: String(ME) }));
     const { calls } = mockFetch(({ url }) =>

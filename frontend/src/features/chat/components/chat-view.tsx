@@ -3,7 +3,7 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ErrorState, LoadingState } from '@/components/ui/states';
 import { ApiError } from '@/lib/api-client';
-import { formatTime } from '@/lib/format';
+import { endSentenceWith, formatTime } from '@/lib/format';
 import type { Message } from '@/types/api';
 import { flattenMessages, useMessages } from '../api/get-messages';
 import { useMarkRead } from '../api/mark-read';
@@ -136,7 +136,7 @@ export function ChatView({
               messages.length > 0 && <p className="chat-start muted">This is the start of your conversation.</p>
             )}
             {messages.length === 0 ? (
-              <p className="chat-empty muted">You matched! Say hello to {partnerName}.</p>
+              <p className="chat-empty muted">You matched! Say hello to {endSentenceWith(partnerName)}</p>
             ) : (
               <ol className="bubbles">
                 {messages.map((message) => (

@@ -53,6 +53,46 @@ describe('ProfileForm', () => {
     await vi.waitFor(() => expect(queryClient.getQueryData(['me'])).toEqual(saved));
   });
 
+  it('saves a half-finished profile: only the filled fields and the radius are sent', async () => {
+    setAccessToken(makeToken({ sub: '42' }));
+    const saved = buildMe({
+      display_name: 'Alice',
+      friend_radius_miles: 25,
+      missing_fields: ['hobbies', 'interests', 'zip_code'],
+    });
+    const { calls } = mockFetch(() => jsonResponse(saved));
+    const fresh = buildMe({
+      missing_fields: ['display_name', 'hobbies', 'interests', 'zip_code', 'friend_radius_miles'],
+    });
+    renderWithProviders(<ProfileForm me={fresh} />);
+
+    await userEvent.type(screen.getByLabelText('Display name'), 'Alice');
+    await userEvent.click(screen.getByRole('button', { name: 'Save profile' }));
+
+    expect(
+      await screen.findByText('Saved — still missing at least one hobby, at least one interest and ZIP code'),
+    ).toBeInTheDocument();
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ url: '/api/me', method: 'PATCH' });
+    expect(calls[0]!.body).toEqual({ display_name: 'Alice', friend_radius_miles: 25 });
+  });
+
+  it('does not save when a saved hobby list or ZIP code has been emptied', async () => {
+    setAccessToken(makeToken({ sub: '42' }));
+    const { calls } = mockFetch(() => jsonResponse(buildMe()));
+    renderWithProviders(
+      <ProfileForm me={buildMe({ display_name: 'Alice', hobbies: ['hiking'], zip_code: '10001' })} />,
+    );
+
+    await userEvent.click(screen.getByRole('button', { name: 'Remove hobby: hiking' }));
+    await userEvent.clear(screen.getByLabelText('ZIP code'));
+    await userEvent.click(screen.getByRole('button', { name: 'Save profile' }));
+
+    expect(screen.getByLabelText('Hobbies')).toHaveAccessibleDescription(/Keep at least one hobby\./);
+    expect(screen.getByLabelText('ZIP code')).toHaveAccessibleDescription(/Enter a 5-digit US ZIP code\./);
+    expect(calls).toHaveLength(0);
+  });
+
   it('removes a tag with its button', async () => {
     const onSaved = vi.fn();
     renderWithProviders(<ProfileForm me={buildMe({ hobbies: ['hiking', 'chess'] })} onSaved={onSaved} />);

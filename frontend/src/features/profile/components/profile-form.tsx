@@ -26,10 +26,33 @@ const FIELD_LABELS: Record<string, string> = {
   friend_radius_miles: 'friend radius',
 };
 
+/**
+ * The missing fields as a sentence. The friend radius is only named when nothing else is missing:
+ * the slider always shows a value and every save sends it, so listing it beside fields the person
+ * has yet to fill would suggest there is something more to do.
+ */
 export function missingFieldsSentence(fields: string[]): string {
-  const names = fields.map((field) => FIELD_LABELS[field] ?? field.replace(/_/g, ' '));
+  const listed = fields.length > 1 ? fields.filter((field) => field !== 'friend_radius_miles') : fields;
+  const names = listed.map((field) => FIELD_LABELS[field] ?? field.replace(/_/g, ' '));
   if (names.length <= 1) return names.join('');
   return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+/**
+ * The PATCH body: only what the person filled in, since the API takes any subset of the fields and
+ * rejects an empty ZIP code or tag list. The radius slider always has a value, so it is always sent;
+ * the bio is sent when written or when a saved one is being cleared.
+ */
+function filledFields(values: ProfileInput, me: Me): Partial<ProfileInput> {
+  const body: Partial<ProfileInput> = {
+    display_name: values.display_name.trim(),
+    friend_radius_miles: values.friend_radius_miles,
+  };
+  if (values.bio.trim() || me.bio) body.bio = values.bio;
+  if (values.hobbies.length > 0) body.hobbies = values.hobbies;
+  if (values.interests.length > 0) body.interests = values.interests;
+  if (values.zip_code.trim()) body.zip_code = values.zip_code.trim();
+  return body;
 }
 
 function initialValues(me: Me): ProfileInput {
@@ -68,19 +91,17 @@ export function ProfileForm({ me, onSaved }: { me: Me; onSaved?: (me: Me) => voi
     event.preventDefault();
     const errors: Record<string, string> = {};
     if (!values.display_name.trim()) errors.display_name = 'Tell people what to call you.';
-    if (values.zip_code && !/^\d{5}$/.test(values.zip_code.trim())) {
+    if ((values.zip_code || me.zip_code) && !/^\d{5}$/.test(values.zip_code.trim())) {
       errors.zip_code = 'Enter a 5-digit US ZIP code.';
+    }
+    // An emptied field is not sent, so a saved one would silently stay: say so instead.
+    if (values.hobbies.length === 0 && me.hobbies.length > 0) errors.hobbies = 'Keep at least one hobby.';
+    if (values.interests.length === 0 && me.interests.length > 0) {
+      errors.interests = 'Keep at least one interest.';
     }
     setClientErrors(errors);
     if (Object.keys(errors).length > 0) return;
-    mutation.mutate({
-      display_name: values.display_name.trim(),
-      bio: values.bio,
-      hobbies: values.hobbies,
-      interests: values.interests,
-      zip_code: values.zip_code.trim(),
-      friend_radius_miles: values.friend_radius_miles,
-    });
+    mutation.mutate(filledFields(values, me));
   };
 
   // The place shown is the one the saved ZIP resolved to; an edited ZIP resolves on save.
@@ -176,7 +197,10 @@ export function ProfileForm({ me, onSaved }: { me: Me; onSaved?: (me: Me) => voi
         </Button>
         {saved && !mutation.isPending && (
           <span className="saved-note" role="status">
-            Saved{me.profile_complete ? '' : ' — still missing ' + missingFieldsSentence(me.missing_fields)}
+            Saved
+            {mutation.data && !mutation.data.profile_complete
+              ? ' — still missing ' + missingFieldsSentence(mutation.data.missing_fields)
+              : ''}
           </span>
         )}
       </div>

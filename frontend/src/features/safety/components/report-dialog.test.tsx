@@ -36,6 +36,17 @@ describe('ReportDialog', () => {
     expect(calls[0]).toMatchObject({ url: '/api/reports', method: 'POST', body: { user_id: 7, reason: 'Rude messages' } });
   });
 
+  it('does not add a second full stop after a name that ends with one', async () => {
+    setAccessToken(makeToken({ sub: '42' }));
+    mockFetch(() => new Response(null, { status: 201 }));
+    renderWithProviders(<ReportDialog userId={7} name="Raven C." onClose={vi.fn()} />);
+
+    await userEvent.type(screen.getByLabelText('Reason'), 'Spam');
+    await userEvent.click(screen.getByRole('button', { name: 'Send report' }));
+
+    expect(await screen.findByRole('status')).toHaveTextContent(/^We will review your report about Raven C\. You can/);
+  });
+
   it('says so when this person was already reported (409)', async () => {
     setAccessToken(makeToken({ sub: '42' }));
     mockFetch(() => jsonResponse({ error: 'conflict', message: 'Report already exists.' }, 409));

@@ -4,6 +4,7 @@ import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { TextAreaField } from '@/components/ui/field';
 import { ApiError } from '@/lib/api-client';
+import { endSentenceWith } from '@/lib/format';
 import { REPORT_REASON_MAX, useReportUser } from '../api/report-user';
 
 export const ALREADY_REPORTED = 'You already reported this person.';
@@ -53,8 +54,8 @@ export function ReportDialog({
     return (
       <Dialog title="Thanks for telling us" onClose={onClose} className="dialog-form">
         <p className="dialog-text" role="status">
-          We will review your report about {name}. You can also block them so neither of you sees the
-          other again.
+          We will review your report about {endSentenceWith(name)} You can also block them so neither of you
+          sees the other again.
         </p>
         <div className="dialog-actions">
           <Button onClick={onClose}>Done</Button>
