@@ -40,7 +40,7 @@ test('two people sign up, match on a shared hobby and chat live', async ({ brows
     await expect(card).toBeHidden();
   });
 
-  await test.step("Bob sees Alice's photo load from its signed URL, and says yes: it's a match", async () => {
+  await test.step("Bob sees Alice's photo load from its signed URL, and drags her card right: it's a match", async () => {
     const card = await findOnDiscover(b, alice);
     await expect(card.getByText(/miles? away/)).toBeVisible();
     const photo = card.getByRole('img', { name: new RegExp(`^${alice.displayName}, photo 1`) });
@@ -54,7 +54,15 @@ test('two people sign up, match on a shared hobby and chat live', async ({ brows
       expect(src).toMatch(/X-Amz-Signature=|Signature=/);
     }
 
-    await b.getByRole('button', { name: 'Yes', exact: true }).click();
+    // Bob drags the card to the right, as on a phone, instead of pressing Yes.
+    const box = (await card.boundingBox())!;
+    const [x, y] = [box.x + box.width / 2, box.y + 120];
+    await b.mouse.move(x, y);
+    await b.mouse.down();
+    await b.mouse.move(x + 60, y, { steps: 4 });
+    await expect(card).toHaveAttribute('style', /translateX\(60px\)/);
+    await b.mouse.move(x + 200, y, { steps: 4 });
+    await b.mouse.up();
     await expect(b.getByRole('dialog', { name: "It's a match!" })).toBeVisible();
   });
 

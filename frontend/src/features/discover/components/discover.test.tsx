@@ -56,6 +56,55 @@ describe('ProfileCard keyboard', () => {
   });
 });
 
+describe('ProfileCard drag', () => {
+  function drag(element: Element, from: number, to: number, pointerId = 1) {
+    fireEvent.pointerDown(element, { pointerId, button: 0, clientX: from, clientY: 300 });
+    fireEvent.pointerMove(element, { pointerId, clientX: (from + to) / 2, clientY: 300 });
+    fireEvent.pointerMove(element, { pointerId, clientX: to, clientY: 300 });
+    fireEvent.pointerUp(element, { pointerId, clientX: to, clientY: 300 });
+  }
+
+  it('dragging right far enough says yes, left says no, a short drag says nothing', () => {
+    const onDecide = vi.fn();
+    renderWithProviders(<ProfileCard profile={buildProfile()} onDecide={onDecide} />);
+    const card = screen.getByRole('article', { name: 'Bob' });
+
+    drag(card, 100, 160);
+    expect(onDecide).not.toHaveBeenCalled();
+    expect(card.style.transform).toBe(''); // snapped back
+
+    drag(card, 100, 260);
+    expect(onDecide).toHaveBeenLastCalledWith(true);
+    drag(card, 260, 100);
+    expect(onDecide).toHaveBeenLastCalledWith(false);
+    expect(onDecide).toHaveBeenCalledTimes(2);
+  });
+
+  it('shows which way a drag will decide while the card is held past the threshold', () => {
+    renderWithProviders(<ProfileCard profile={buildProfile()} onDecide={vi.fn()} />);
+    const card = screen.getByRole('article', { name: 'Bob' });
+
+    fireEvent.pointerDown(card, { pointerId: 1, button: 0, clientX: 100 });
+    fireEvent.pointerMove(card, { pointerId: 1, clientX: 300 });
+    expect(card).toHaveTextContent(/^Yes/);
+    expect(card.style.transform).toContain('translateX(200px)');
+    fireEvent.pointerCancel(card, { pointerId: 1 });
+    expect(card.style.transform).toBe('');
+  });
+
+  it('leaves presses on the card buttons to them, and does nothing while disabled', () => {
+    const onDecide = vi.fn();
+    const { rerender } = renderWithProviders(<ProfileCard profile={buildProfile()} onDecide={onDecide} />);
+
+    drag(screen.getByRole('button', { name: 'No' }), 100, 300);
+    expect(onDecide).not.toHaveBeenCalled();
+
+    rerender(<ProfileCard profile={buildProfile()} onDecide={onDecide} disabled />);
+    drag(screen.getByRole('article', { name: 'Bob' }), 100, 300);
+    expect(onDecide).not.toHaveBeenCalled();
+  });
+});
+
 describe('DiscoverDeck', () => {
   const bob = buildProfile({ id: 7, display_name: 'Bob' });
   const carol = buildProfile({ id: 8, username: 'carol', display_name: 'Carol' });

@@ -3,6 +3,7 @@ import { Button } from '@/components/ui/button';
 import { PhotoImage } from '@/components/ui/photo-image';
 import { displayNameOf } from '@/lib/format';
 import type { Profile } from '@/types/api';
+import { useDragDecision } from '../hooks/use-drag-decision';
 
 function isTypingTarget(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -82,6 +83,7 @@ export function ProfileCard({
   const [photoIndex, setPhotoIndex] = useState(0);
   useEffect(() => setPhotoIndex(0), [profile.id]);
   useSwipeKeys(keyboard && !disabled, onDecide);
+  const drag = useDragDecision(onDecide, disabled);
 
   const name = displayNameOf(profile);
   const shared = new Set((profile.shared_interests ?? []).map((tag) => tag.toLowerCase()));
@@ -90,8 +92,18 @@ export function ProfileCard({
   const place = [profile.city, profile.state].filter(Boolean).join(', ');
 
   return (
-    <article className="profile-card" aria-labelledby={`profile-${profile.id}-name`}>
+    <article
+      className={`profile-card${drag.dragging ? ' dragging' : ''}`}
+      aria-labelledby={`profile-${profile.id}-name`}
+      style={drag.style}
+      {...drag.handlers}
+    >
       <div className="card-photo">
+        {drag.intent && (
+          <span className={`card-intent card-intent-${drag.intent}`} aria-hidden="true">
+            {drag.intent === 'yes' ? 'Yes' : 'No'}
+          </span>
+        )}
         {photo ? (
           <PhotoImage key={photo.id} photo={photo} fit="cover" alt={`${name}, photo ${photoIndex + 1} of ${photos.length}`} eager />
         ) : (
@@ -158,7 +170,7 @@ export function ProfileCard({
         </Button>
       </div>
       <p className="card-hint muted" aria-hidden="true">
-        Tip: ← for no, → for yes
+        Tip: drag the card, or press ← for no, → for yes
       </p>
     </article>
   );
