@@ -1,8 +1,9 @@
 """``GET /api/me/export``: everything the app holds about a person, as a ZIP streamed to them.
 
 ``me.json`` holds the profile, the swipes they made, their matches, every message of those
-matches' conversations (each naming its ``match_id``), the blocks and reports they made; ``photos/`` holds their photos at stored size. The
-archive is written entry by entry as the response is sent, so at most one photo is in memory.
+matches' conversations (each naming its ``match_id``), the blocks and reports they made;
+``photos/`` holds their photos at stored size. The archive is written entry by entry as the
+response is sent, so at most one photo is in memory.
 """
 
 import json
