@@ -206,7 +206,11 @@ test('on a phone, the longest names stay on screen and Yes is reachable without 
     const yesBox = (await yes.boundingBox())!;
     expect(yesBox.y + yesBox.height, 'Yes is not hidden behind the tab bar').toBeLessThanOrEqual(tabs.y);
     expect(await f.evaluate(() => window.scrollY)).toBe(0);
-    await expectSideBySide(card.getByRole('heading', { name: gus.displayName }), card.getByRole('button', { name: 'More' }));
+    const name = card.getByRole('heading', { name: gus.displayName });
+    await expectSideBySide(name, card.getByRole('button', { name: 'More' }));
+    await expect(name).toHaveAttribute('title', gus.displayName);
+    const lines = await name.evaluate((el) => el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight));
+    expect(lines, 'the name takes two lines at most').toBeLessThanOrEqual(2.05);
     await expectNoSidewaysScroll(f);
     await yes.click();
   });

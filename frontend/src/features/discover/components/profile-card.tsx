@@ -139,7 +139,7 @@ export function ProfileCard({
       </div>
       <div className="card-body">
         <div className="card-head">
-          <h2 id={`profile-${profile.id}-name`} className="card-name">
+          <h2 id={`profile-${profile.id}-name`} className="card-name" title={name}>
             {name}
           </h2>
           {menu}
