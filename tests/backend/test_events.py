@@ -10,12 +10,15 @@ from datetime import timedelta
 import pytest
 import redis
 import requests
+import sqlalchemy as sa
 from flask_jwt_extended import create_access_token
 from werkzeug.serving import make_server
 
 from friender import create_app
 from friender.events import broker
 from friender.events.broker import BrokerUnavailable, RedisBroker
+from friender.extensions import db
+from friender.models import Message
 from tests.security.tcp_proxy import TcpProxy
 
 from .matching import create_block, create_match
@@ -162,6 +165,28 @@ def test_reconnecting_with_last_event_id_replays_only_what_was_missed(client, tr
     replayed = [stream.next_event() for _ in missed]
     assert [event.data for event in replayed] == missed
     assert [event.id for event in replayed] == [str(m["id"]) for m in missed]
+    live = send(client, ana, match_id, "live again")
+    assert stream.next_event().data == live
+    stream.close()
+
+
+def test_a_reconnect_also_replays_an_earlier_message_that_may_have_committed_late(client, trio):
+    ana, ben, _cleo, match_id, _ = trio
+    long_ago = send(client, ana, match_id, "long ago")
+    earlier = send(client, ben, match_id, "drawn first, perhaps committed last")
+    cursor = send(client, ana, match_id, "heard live before the connection dropped")
+    written = db.session.get(Message, cursor["id"]).created_at
+    db.session.execute(
+        sa.update(Message).where(Message.id == long_ago["id"]).values(created_at=written - timedelta(minutes=1))
+    )
+    db.session.commit()
+
+    stream = open_stream(client, ben, last_event_id=cursor["id"])
+
+    assert stream.next_event().event == "ready"
+    # Ids are drawn at insert, commits land in any order: the overlap is replayed and clients
+    # de-duplicate by id. Neither the cursor itself nor anything older than the window comes back.
+    assert stream.next_event().data == earlier
     live = send(client, ana, match_id, "live again")
     assert stream.next_event().data == live
     stream.close()
