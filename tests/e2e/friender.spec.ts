@@ -162,6 +162,42 @@ test('logging out in one tab signs the other tabs out', async ({ context }) => {
   await expect(second.getByRole('button', { name: 'Log in' })).toBeVisible();
 });
 
+test('eight tabs of one person all load, and a match reaches every one of them', async ({ browser, baseURL }) => {
+  // Chromium opens at most six HTTP/1.1 connections per host: if every tab held its own event
+  // stream, the seventh tab would wait forever for its page and its API calls.
+  const jo = person('Jo', '10001', ['climbing'], ['poetry']);
+  const kim = person('Kim', '10003', ['climbing'], ['opera']);
+  const joContext = await browser.newContext({ baseURL });
+  const first = await joContext.newPage();
+  await signUp(first, jo);
+  await completeProfile(first, jo);
+  const tabs = [first];
+  for (let i = 1; i < 8; i++) {
+    const tab = await joContext.newPage();
+    await tab.goto('/matches');
+    await expect(tab.getByRole('heading', { name: 'No matches yet' })).toBeVisible(); // its API call answered
+    tabs.push(tab);
+  }
+
+  const kimContext = await browser.newContext({ baseURL });
+  const k = await kimContext.newPage();
+  await signUp(k, kim);
+  await completeProfile(k, kim);
+
+  const last = tabs[7]!;
+  await findOnDiscover(last, kim);
+  await last.getByRole('button', { name: 'Yes', exact: true }).click();
+  await findOnDiscover(k, jo);
+  await k.getByRole('button', { name: 'Yes', exact: true }).click();
+  await expect(k.getByRole('dialog', { name: "It's a match!" })).toBeVisible();
+
+  // One tab reads the stream and the others hear it from that tab.
+  for (const tab of tabs) await expect(tab.getByRole('dialog', { name: "It's a match!" })).toBeVisible();
+
+  await joContext.close();
+  await kimContext.close();
+});
+
 /** The longest display name allowed: 50 characters without a space to break at. */
 function withLongName(who: Person): Person {
   return { ...who, displayName: who.username.padEnd(50, 'x') };

@@ -62,8 +62,8 @@ export function EventBridge({ userId }: { userId: number }) {
     // The stream reader is loaded after the first paint: it is not needed to show a page.
     let close: (() => void) | null = null;
     let cancelled = false;
-    void import('@/lib/events').then(({ openEventStream }) => {
-      if (!cancelled) close = openEventStream({ onEvent });
+    void import('@/lib/events').then(({ openSharedEventStream }) => {
+      if (!cancelled) close = openSharedEventStream({ userId, onEvent });
     });
     return () => {
       cancelled = true;
