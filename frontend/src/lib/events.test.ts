@@ -2,6 +2,29 @@ import { describe, expect, it, vi } from 'vitest';
 import * as apiClient from './api-client';
 import { openEventStream, openSharedEventStream, parseServerEvent } from './events';
 
+/** A stream response that stays open after its frames, like the server's. */
+function openStreamResponse(frames: string): Response {
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode(frames));
+    },
+  });
+  return new Response(body, { status: 200, headers: { 'Content-Type': 'text/event-stream' } });
+}
+
+/** Serves `first` to the first connection and `then` to later ones; returns each one's Last-Event-ID. */
+function serveStream(first: string, then: string): (string | null)[] {
+  const lastEventIds: (string | null)[] = [];
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (_url: string, init: RequestInit) => {
+      lastEventIds.push(new Headers(init.headers).get('Last-Event-ID'));
+      return openStreamResponse(lastEventIds.length === 1 ? first : then);
+    }),
+  );
+  return lastEventIds;
+}
+
 describe('parseServerEvent', () => {
   it('parses the four event types with JSON data and keeps the id for Last-Event-ID', () => {
     expect(parseServerEvent({ event: 'message', data: '{"id":5,"match_id":3}', id: '17' })).toEqual({
@@ -54,17 +77,9 @@ describe('openEventStream', () => {
 
   it('after being replaced by another tab, reconnects only when this tab is focused again', async () => {
     vi.spyOn(apiClient, 'getAccessToken').mockReturnValue('token');
-    const seenLastEventIds: (string | null)[] = [];
-    vi.stubGlobal(
-      'fetch',
-      vi.fn(async (_url: string, init: RequestInit) => {
-        seenLastEventIds.push(new Headers(init.headers).get('Last-Event-ID'));
-        const body =
-          seenLastEventIds.length === 1
-            ? 'event: ready\nid: 41\ndata: {}\n\nevent: reconnect\ndata: {"reason": "replaced"}\n\n'
-            : 'event: resync\ndata: {}\n\n';
-        return new Response(body, { status: 200, headers: { 'Content-Type': 'text/event-stream' } });
-      }),
+    const seenLastEventIds = serveStream(
+      'event: ready\nid: 41\ndata: {}\n\nevent: reconnect\ndata: {"reason": "replaced"}\n\n',
+      'event: resync\ndata: {}\n\n',
     );
     const statuses: string[] = [];
     const events: string[] = [];
@@ -87,16 +102,6 @@ describe('openEventStream', () => {
   });
 });
 
-/** A stream response that stays open after its frames, like the server's. */
-function openStreamResponse(frames: string): Response {
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.enqueue(new TextEncoder().encode(frames));
-    },
-  });
-  return new Response(body, { status: 200, headers: { 'Content-Type': 'text/event-stream' } });
-}
-
 /** Web Locks as one browser grants them: one holder per name, the others wait in order. */
 function browserLocks(): LockManager {
   let tail: Promise<unknown> = Promise.resolve();
@@ -114,15 +119,9 @@ function browserLocks(): LockManager {
 describe('openSharedEventStream', () => {
   it('keeps one stream for all tabs, relays its events, and hands it on when the reading tab closes', async () => {
     vi.spyOn(apiClient, 'getAccessToken').mockReturnValue('token');
-    const seenLastEventIds: (string | null)[] = [];
-    vi.stubGlobal(
-      'fetch',
-      vi.fn(async (_url: string, init: RequestInit) => {
-        seenLastEventIds.push(new Headers(init.headers).get('Last-Event-ID'));
-        return seenLastEventIds.length === 1
-          ? openStreamResponse('event: ready\nid: 41\ndata: {}\n\nevent: message\nid: 42\ndata: {"id":42}\n\n')
-          : openStreamResponse('event: resync\ndata: {}\n\n');
-      }),
+    const seenLastEventIds = serveStream(
+      'event: ready\nid: 41\ndata: {}\n\nevent: message\nid: 42\ndata: {"id":42}\n\n',
+      'event: resync\ndata: {}\n\n',
     );
     const locks = browserLocks();
     const first: string[] = [];
