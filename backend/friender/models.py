@@ -8,6 +8,10 @@ from .extensions import db
 
 REQUIRED_PROFILE_FIELDS = ("display_name", "hobbies", "interests", "zip_code", "friend_radius_miles")
 
+# On SQLite, a deleted row's id would go to the next insert: a deleted account's tokens would then
+# name the next person to sign up (migration 0006). PostgreSQL's sequences never go back.
+NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
+
 
 def utcnow():
     """Timezone-aware now, the only clock the models use."""
@@ -46,6 +50,7 @@ class User(db.Model):
         sa.Index("uq_users_username_lower", sa.func.lower(username), unique=True),
         sa.Index("uq_users_email_lower", sa.func.lower(email), unique=True),
         sa.Index("ix_users_latitude_longitude", latitude, longitude),
+        NEVER_REUSE_IDS,
     )
 
     @property
@@ -84,6 +89,7 @@ class Swipe(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("swiper_id", "swipee_id", name="uq_swipes_swiper_id_swipee_id"),
         sa.Index("ix_swipes_swipee_id_liked", "swipee_id", "liked"),
+        NEVER_REUSE_IDS,
     )
 
 
@@ -102,6 +108,7 @@ class Match(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("user_low_id", "user_high_id", name="uq_matches_user_low_id_user_high_id"),
         sa.CheckConstraint("user_low_id < user_high_id", name="ordered_pair"),
+        NEVER_REUSE_IDS,
     )
 
     def other_user_id(self, user_id):
@@ -130,7 +137,10 @@ class Report(db.Model):
     reason = sa.Column(sa.String(1000), nullable=False)
     created_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
 
-    __table_args__ = (sa.UniqueConstraint("reporter_id", "reported_id", name="uq_reports_reporter_id_reported_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("reporter_id", "reported_id", name="uq_reports_reporter_id_reported_id"),
+        NEVER_REUSE_IDS,
+    )
 
 
 class Message(db.Model):
@@ -155,6 +165,7 @@ class Message(db.Model):
             postgresql_where=sa.text("read_at IS NULL"),
             sqlite_where=sa.text("read_at IS NULL"),
         ),
+        NEVER_REUSE_IDS,
     )
 
 
@@ -186,6 +197,7 @@ class Photo(db.Model):
         sa.CheckConstraint("status IN ('pending', 'ready')", name="status"),
         sa.Index("ix_photos_user_id_position", "user_id", "position"),
         sa.Index("ix_photos_status_created_at", "status", "created_at"),
+        NEVER_REUSE_IDS,
     )
 
     @property
@@ -234,7 +246,7 @@ class Tag(db.Model):
     name = sa.Column(sa.String(30), nullable=False, unique=True)
     bit = sa.Column(sa.SmallInteger, unique=True)
 
-    __table_args__ = (sa.CheckConstraint("bit >= 0 AND bit < 63", name="bit_range"),)
+    __table_args__ = (sa.CheckConstraint("bit >= 0 AND bit < 63", name="bit_range"), NEVER_REUSE_IDS)
 
 
 class SearchGeometry:

@@ -130,6 +130,21 @@ def test_delete_account_removes_it_and_its_tokens_stop_working(client, make_user
     assert client.get("/api/me", headers=other.headers).status_code == 200
 
 
+def test_a_deleted_accounts_tokens_never_work_for_the_next_person_to_sign_up(client, make_user):
+    # SQLite without AUTOINCREMENT handed the newest deleted id to the next sign-up, and the old
+    # tokens (``sub`` = that id) then read the new person's profile.
+    gone = make_user(profile=NYC_PROFILE)
+    assert client.delete("/api/me", json={"password": gone.password}, headers=gone.headers).status_code == 204
+
+    newcomer = make_user()
+
+    assert newcomer.id > gone.id
+    assert client.get("/api/me", headers=gone.headers).status_code == 401
+    refresh = client.post("/api/auth/refresh", headers={"Authorization": f"Bearer {gone.refresh_token}"})
+    assert refresh.status_code == 401
+    assert client.get("/api/me", headers=newcomer.headers).get_json()["username"] == newcomer.username
+
+
 def test_delete_account_needs_the_password_field(client, make_user):
     user = make_user()
 

@@ -87,10 +87,25 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Rebuilding a table drops the old one, which with foreign keys on would cascade to
+            # every row that references it. The pragma only takes effect outside a transaction.
+            _set_sqlite_foreign_keys(connection, "OFF")
+        try:
+            context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if sqlite:
+                _set_sqlite_foreign_keys(connection, "ON")  # the connection goes back to the app's pool
+
+
+def _set_sqlite_foreign_keys(connection, state):
+    connection.commit()
+    connection.exec_driver_sql(f"PRAGMA foreign_keys={state}")
+    connection.commit()
 
 
 if context.is_offline_mode():

@@ -1,0 +1,119 @@
+"""The migrations on a SQLite database that already holds people, matches and messages.
+
+Revision 0006 rebuilds tables to add AUTOINCREMENT; it must keep every row, index and foreign
+key, and leave the app's connections enforcing foreign keys again.
+"""
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+from sqlalchemy.exc import IntegrityError
+
+from friender import create_app
+from friender.extensions import db
+
+TABLES = ("users", "swipes", "matches", "messages", "photos", "reports", "tags")
+NOW = "2026-11-01 10:00:00.000000"
+
+
+def _seed_at_revision_0005(connection):
+    for user_id, name in ((1, "ana"), (2, "ben"), (3, "cy")):
+        connection.execute(
+            sa.text(
+                "INSERT INTO users (id, username, email, password_hash, bio, hobbies, interests, created_at, "
+                "updated_at) VALUES (:id, :name, :email, 'hash', '', '[\"chess\"]', '[]', :now, :now)"
+            ),
+            {"id": user_id, "name": name, "email": f"{name}@example.com", "now": NOW},
+        )
+    connection.execute(
+        sa.text("INSERT INTO swipes (swiper_id, swipee_id, liked, created_at) VALUES (1, 2, 1, :now), (2, 1, 1, :now)"),
+        {"now": NOW},
+    )
+    connection.execute(
+        sa.text(
+            "INSERT INTO matches (user_low_id, user_high_id, matched_at, last_activity_at) VALUES (1, 2, :now, :now)"
+        ),
+        {"now": NOW},
+    )
+    connection.execute(
+        sa.text("INSERT INTO messages (match_id, sender_id, body, created_at) VALUES (1, 1, 'hi', :now)"), {"now": NOW}
+    )
+    connection.execute(
+        sa.text(
+            "INSERT INTO photos (user_id, storage_key, status, position, created_at) "
+            "VALUES (1, '2b1f0c36-8f0e-4c51-9a49-0d1b1f6f3c11', 'ready', 0, :now)"
+        ),
+        {"now": NOW},
+    )
+    connection.execute(
+        sa.text("INSERT INTO reports (reporter_id, reported_id, reason, created_at) VALUES (3, 2, 'spam', :now)"),
+        {"now": NOW},
+    )
+
+
+def _snapshot(connection):
+    rows = {table: connection.execute(sa.text(f"SELECT * FROM {table} ORDER BY 1")).all() for table in TABLES}
+    indexes = connection.execute(
+        sa.text("SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name")
+    ).all()
+    return rows, indexes
+
+
+@pytest.fixture
+def migrated_from_0005(tmp_path):
+    """An app whose SQLite database held rows at revision 0005 before being upgraded to the head."""
+    app = create_app({"FRIENDER_ENV": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite3'}"})
+    with app.app_context():
+        upgrade(revision="0005_messaging")
+        with db.engine.begin() as connection:
+            _seed_at_revision_0005(connection)
+            before = _snapshot(connection)
+        upgrade()
+        yield before
+        db.session.remove()
+
+
+def test_0006_keeps_every_row_and_index_and_stops_id_reuse(migrated_from_0005):
+    rows_before, indexes_before = migrated_from_0005
+
+    with db.engine.begin() as connection:
+        rows_after, indexes_after = _snapshot(connection)
+        create_sql = connection.scalar(sa.text("SELECT sql FROM sqlite_master WHERE name = 'users'"))
+        leftovers = connection.scalar(sa.text("SELECT count(*) FROM sqlite_master WHERE sql LIKE '%__rebuilt%'"))
+
+    assert rows_after == rows_before
+    assert indexes_after == indexes_before
+    assert "AUTOINCREMENT" in create_sql
+    assert leftovers == 0
+
+    with db.engine.begin() as connection:
+        connection.execute(sa.text("DELETE FROM users WHERE id = 3"))
+        connection.execute(
+            sa.text(
+                "INSERT INTO users (username, email, password_hash, bio, hobbies, interests, created_at, updated_at) "
+                "VALUES ('dee', 'dee@example.com', 'hash', '', '[]', '[]', :now, :now)"
+            ),
+            {"now": NOW},
+        )
+        newest = connection.scalar(sa.text("SELECT id FROM users WHERE username = 'dee'"))
+    assert newest == 4  # not 3, the id of the account just deleted
+
+
+def test_after_0006_foreign_keys_and_unique_indexes_still_hold(migrated_from_0005):
+    with db.engine.begin() as connection:
+        assert connection.scalar(sa.text("PRAGMA foreign_keys")) == 1
+        connection.execute(sa.text("DELETE FROM users WHERE id = 1"))
+        remaining = {
+            table: connection.scalar(sa.text(f"SELECT count(*) FROM {table}"))
+            for table in ("swipes", "matches", "messages", "photos", "reports")
+        }
+    assert remaining == {"swipes": 0, "matches": 0, "messages": 0, "photos": 0, "reports": 1}
+
+    with pytest.raises(IntegrityError), db.engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO users (username, email, password_hash, bio, hobbies, interests, created_at, updated_at) "
+                "VALUES ('BEN', 'other@example.com', 'hash', '', '[]', '[]', :now, :now)"
+            ),
+            {"now": NOW},
+        )
