@@ -147,6 +147,19 @@ def test_the_sixth_rapid_failed_login_is_rate_limited_for_that_username_only(cli
     assert client.post("/api/auth/login", json={"username": "frank", "password": other.password}).status_code == 200
 
 
+def test_failed_logins_by_username_and_by_email_share_one_allowance(client, make_user):
+    victim = make_user("gina")
+
+    statuses = [
+        client.post("/api/auth/login", json={"username": login, "password": "wrong password"}).status_code
+        for login in ["gina", "GINA@example.com", "gina", "gina@example.com", "Gina", "gina@EXAMPLE.com"]
+    ]
+
+    assert statuses == [401] * 5 + [429]
+    by_email = client.post("/api/auth/login", json={"username": victim.email, "password": victim.password})
+    assert by_email.status_code == 429
+
+
 @pytest.mark.app_config(SIGNUP_RATE_LIMIT="2 per hour")
 def test_signups_per_address_are_limited(client):
     statuses = [signup(client, username=f"limited{i}").status_code for i in range(3)]

@@ -14,10 +14,10 @@ PUBLIC = [{}]  # OpenAPI: no bearer token needed
 
 
 def _login_rate_key():
-    """Login attempts are counted per username and address, so one target does not lock out others."""
+    """Login attempts are counted per account and address, so one target does not lock out others."""
     body = request.get_json(silent=True)
-    username = body.get("username") if isinstance(body, dict) else None
-    return f"login:{client_address()}:{str(username or '').strip().lower()}"
+    login = body.get("username") if isinstance(body, dict) else None
+    return f"login:{client_address()}:{service.login_rate_subject(login if isinstance(login, str) else None)}"
 
 
 def _tokens_response(user, status):

@@ -58,6 +58,15 @@ def authenticate(login, password):
     return user
 
 
+def login_rate_subject(login):
+    """What failed logins are counted against: the account ``login`` names, whether by username or
+    by email (so the two spellings share one allowance), or the name itself when no account has it.
+    """
+    login = str(login or "").strip()
+    user = _find_by(User.email if "@" in login else User.username, login) if login else None
+    return f"user:{user.id}" if user else f"name:{login.lower()}"
+
+
 def hash_password(password):
     """bcrypt hash of a password (cost from ``BCRYPT_LOG_ROUNDS``)."""
     return bcrypt.generate_password_hash(password).decode()
