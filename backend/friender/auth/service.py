@@ -63,7 +63,10 @@ def login_rate_subject(login):
     by email (so the two spellings share one allowance), or the name itself when no account has it.
     """
     login = str(login or "").strip()
-    user = _find_by(User.email if "@" in login else User.username, login) if login else None
+    # This runs before the body is validated: a NUL or an overlong string is no account's name,
+    # and PostgreSQL would refuse the NUL in a query.
+    findable = login and "\x00" not in login and len(login) <= 254
+    user = _find_by(User.email if "@" in login else User.username, login) if findable else None
     return f"user:{user.id}" if user else f"name:{login.lower()}"
 
 
