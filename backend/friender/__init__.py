@@ -98,6 +98,18 @@ def _enable_sqlite_foreign_keys(engine):
         cursor.close()
 
 
+def _describe_the_documentation(app):
+    """Put the document and its UI in the document: flask-smorest serves both outside it."""
+    rules = {rule.rule: rule for rule in app.url_map.iter_rules()}
+    for path, summary, schema, content_type in (
+        ("/api/openapi.json", "This OpenAPI 3 document", {"type": "object"}, "application/json"),
+        ("/api/docs", "Interactive API documentation (Swagger UI)", {"type": "string"}, "text/html"),
+    ):
+        response = {"description": summary, "content": {content_type: {"schema": schema}}}
+        operation = {"tags": ["health"], "summary": summary, "security": [{}], "responses": {"200": response}}
+        api.spec.path(rule=rules[path], operations={"get": operation})
+
+
 def _register_blueprints(app):
     from . import health, web
     from .auth.routes import blp as auth_blp
@@ -125,5 +137,6 @@ def _register_blueprints(app):
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
+    _describe_the_documentation(app)
     app.register_blueprint(web.bp)
     app.cli.add_command(discovery_cli)
