@@ -234,6 +234,20 @@ def test_refresh_through_cookie_needs_the_csrf_header(client, app):
     assert client.get("/api/me", headers={"Authorization": f"Bearer {access}"}).status_code == 200
 
 
+def test_refresh_by_cookie_works_when_the_client_also_sends_its_access_token(client, app):
+    # Clients that put their (expired) access token on every call must still refresh by the cookie.
+    body = signup(client, username="bearer_everywhere").get_json()
+    csrf = client.get_cookie("csrf_refresh_token", path="/").value
+    expired = create_access_token(identity=str(body["user"]["id"]), expires_delta=timedelta(seconds=-1))
+
+    for token in (expired, body["access_token"]):
+        response = client.post("/api/auth/refresh", headers={"Authorization": f"Bearer {token}", "X-CSRF-TOKEN": csrf})
+        assert response.status_code == 200, response.get_json()
+
+    no_csrf = client.post("/api/auth/refresh", headers={"Authorization": f"Bearer {expired}"})
+    assert no_csrf.status_code == 401
+
+
 def test_logout_revokes_access_and_refresh_tokens(client, make_user):
     user = make_user()
 

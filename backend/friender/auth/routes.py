@@ -1,8 +1,17 @@
 """HTTP layer of ``/api/auth``: parse, call the service, serialise, set cookies."""
 
 from flask import current_app, jsonify, request
-from flask_jwt_extended import get_jwt, get_jwt_identity, jwt_required, set_refresh_cookies, unset_jwt_cookies
+from flask_jwt_extended import (
+    get_jwt,
+    get_jwt_identity,
+    jwt_required,
+    set_refresh_cookies,
+    unset_jwt_cookies,
+    verify_jwt_in_request,
+)
+from flask_jwt_extended.exceptions import JWTExtendedException
 from flask_smorest import Blueprint
+from jwt import PyJWTError
 
 from ..extensions import client_address, limiter
 from . import service
@@ -58,13 +67,28 @@ def login(data):
     return _tokens_response(service.authenticate(data["username"], data["password"]), 200)
 
 
+def _verify_refresh_token():
+    """Accept the refresh token as Bearer, else from the cookie (with its CSRF header).
+
+    ``jwt_required(locations=["headers", "cookies"])`` stops at the first token it finds, so a
+    client that sends its expired access token on every call could never refresh by the cookie.
+    Here a header that is not a valid refresh token gives way to the cookie when there is one.
+    """
+    try:
+        verify_jwt_in_request(refresh=True, locations=["headers"])
+    except (JWTExtendedException, PyJWTError):
+        if request.cookies.get(current_app.config["JWT_REFRESH_COOKIE_NAME"]) is None:
+            raise
+        verify_jwt_in_request(refresh=True, locations=["cookies"])
+
+
 @blp.route("/refresh", methods=["POST"])
 @blp.doc(security=[{"bearerAuth": []}, {}])
-@jwt_required(refresh=True, locations=["headers", "cookies"])
 @blp.response(200, AccessTokenSchema)
 @blp.alt_response(401, description="Missing, invalid, expired or revoked refresh token, or missing CSRF header")
 def refresh():
     """A new access token, from the refresh token as Bearer or from the cookie plus ``X-CSRF-TOKEN``."""
+    _verify_refresh_token()
     return {"access_token": service.issue_access_token(get_jwt_identity())}
 
 
