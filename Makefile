@@ -33,7 +33,7 @@ seed: migrate
 
 run: install frontend migrate seed
 	@echo "Friender on http://127.0.0.1:$(PORT) (API docs: http://127.0.0.1:$(PORT)/api/docs)"
-	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --worker-class gthread --threads $(THREADS) \
+	$(BIN)/gunicorn -c python:friender.gunicorn_config --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --threads $(THREADS) \
 		--access-logfile - 'friender:create_app()'
 
 dev: install migrate

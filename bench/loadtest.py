@@ -81,8 +81,8 @@ class Server:
     def __enter__(self):
         self.process = subprocess.Popen(
             [
-                BIN / "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
-                "--worker-class", "gthread", "--threads", str(self.threads), "--log-level", "warning",
+                BIN / "gunicorn", "-c", "python:friender.gunicorn_config", "--bind", f"127.0.0.1:{self.port}",
+                "--workers", str(self.workers), "--threads", str(self.threads), "--log-level", "warning",
                 "friender:create_app()",
             ],
             env=self.env,

@@ -17,7 +17,7 @@ class AppProcess:
     known at once and requests made before the worker is up wait in the socket's backlog.
     """
 
-    def __init__(self, env, workers=1, threads=8):
+    def __init__(self, env, workers=1, threads=8, graceful_timeout=2):
         self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.listener.bind(("127.0.0.1", 0))
@@ -28,11 +28,11 @@ class AppProcess:
         fd = self.listener.fileno()
         command = [
             str(Path(sys.executable).with_name("gunicorn")),
+            "-c", "python:friender.gunicorn_config",
             "--bind", f"fd://{fd}",
             "--workers", str(workers),
-            "--worker-class", "gthread",
             "--threads", str(threads),
-            "--graceful-timeout", "2",
+            "--graceful-timeout", str(graceful_timeout),
             "friender:create_app()",
         ]  # fmt: skip
         self.process = subprocess.Popen(

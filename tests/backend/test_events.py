@@ -526,3 +526,24 @@ def test_a_message_sent_through_one_process_reaches_a_stream_held_on_another(two
     assert [again.next_event().data for _ in missed] == missed
     again.close()
     cleo_stream.close()
+
+
+def test_stopping_the_server_ends_its_streams_at_once_instead_of_waiting_for_them(database_url, trio):
+    # Without the hook in friender.gunicorn_config, SIGTERM waits out the graceful timeout (30 s
+    # here) for streams that never end by themselves, and new requests hang meanwhile.
+    _ana, ben, *_ = trio
+    server = AppProcess({"FRIENDER_ENV": "testing", "DATABASE_URL": database_url}, graceful_timeout=30)
+    try:
+        server.wait_until_serving()
+        stream = LiveStream(server.port, ben.access_token, timeout=5)
+        assert stream.next_event().event == "ready"
+
+        server.process.terminate()
+
+        ended = stream.next_event()
+        assert (ended.event, ended.data) == ("reconnect", {"reason": "shutdown"})
+        with pytest.raises(EOFError):
+            stream.next_frame()
+        assert server.process.wait(timeout=10) == 0, server.read_log()
+    finally:
+        server.stop()

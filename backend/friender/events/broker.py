@@ -132,6 +132,15 @@ class Broker(ABC):
             subscription._end(reason)
         return len(oldest)
 
+    def end_all(self, reason):
+        """End every subscription in this process, each telling its client ``reason``; returns how many."""
+        with self._lock:
+            subscriptions = [subscription for group in self._subscriptions.values() for subscription in group]
+        for subscription in subscriptions:
+            self.unsubscribe(subscription)
+            subscription._end(reason)
+        return len(subscriptions)
+
     def _register(self, user_id):
         subscription = Subscription(self, user_id)
         self._subscriptions.setdefault(user_id, {})[subscription] = None
