@@ -73,4 +73,41 @@ describe('ChatView', () => {
     expect(await within(log).findAllByText('Pushed live')).toHaveLength(1);
     expect(calls.filter((c) => c.method === 'GET')).toHaveLength(1);
   });
+
+  it('marks messages read only while the page is visible, and when it becomes visible again', async () => {
+    let visibility: DocumentVisibilityState = 'hidden';
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => visibility });
+    const showPage = (state: DocumentVisibilityState) => {
+      visibility = state;
+      act(() => void document.dispatchEvent(new Event('visibilitychange')));
+    };
+    const settle = () => act(() => new Promise((resolve) => setTimeout(resolve, 30)));
+    try {
+      setAccessToken(makeToken({ sub: String(ME) }));
+      const { calls } = mockFetch(({ url }) => {
+        if (url.startsWith('/api/matches/3/messages')) return jsonResponse({ messages: [message(1, THEM, 'Are you there?')] });
+        if (url === '/api/matches/3/read') return new Response(null, { status: 204 });
+        return undefined;
+      });
+      const reads = () => calls.filter((c) => c.url === '/api/matches/3/read');
+      const { queryClient } = renderWithProviders(<ChatView matchId={3} userId={ME} partnerName="Bob" />);
+      const log = await screen.findByRole('log');
+      await within(log).findByText('Are you there?');
+      act(() => addMessageToCache(queryClient, message(2, THEM, 'Hello?')));
+      await within(log).findByText('Hello?');
+      await settle();
+      expect(reads(), 'a hidden tab sends no read receipt').toHaveLength(0);
+
+      showPage('visible');
+      await vi.waitFor(() => expect(reads()).toHaveLength(1));
+
+      showPage('hidden');
+      act(() => addMessageToCache(queryClient, message(3, THEM, 'Gone again?')));
+      await within(log).findByText('Gone again?');
+      await settle();
+      expect(reads()).toHaveLength(1);
+    } finally {
+      Reflect.deleteProperty(document, 'visibilityState');
+    }
+  });
 });

@@ -4,6 +4,7 @@ import { Button } from '@/components/ui/button';
 import { ErrorState, LoadingState } from '@/components/ui/states';
 import { ApiError } from '@/lib/api-client';
 import { endSentenceWith, formatTime } from '@/lib/format';
+import { usePageVisible } from '@/lib/use-page-visible';
 import type { Message } from '@/types/api';
 import { flattenMessages, useMessages } from '../api/get-messages';
 import { useMarkRead } from '../api/mark-read';
@@ -44,17 +45,20 @@ export function ChatView({
   const inputId = useId();
   const messages = flattenMessages(messagesQuery.data);
 
-  // Read receipts: tell the server once per newly arrived message from the other side.
+  // Read receipts: tell the server once per newly arrived message from the other side, and only
+  // while the page is on screen, so a background tab never tells the sender "Seen"; when the
+  // person comes back to the tab, what arrived meanwhile is marked read then.
+  const pageVisible = usePageVisible();
   const lastMarked = useRef(0);
   const newestUnreadFromThem = messages
     .filter((m) => m.sender_id !== userId && !m.read_at)
     .reduce((max, m) => Math.max(max, m.id), 0);
   useEffect(() => {
-    if (newestUnreadFromThem > lastMarked.current) {
+    if (pageVisible && newestUnreadFromThem > lastMarked.current) {
       lastMarked.current = newestUnreadFromThem;
       markRead.mutate(matchId);
     }
-  }, [newestUnreadFromThem, matchId, markRead]);
+  }, [pageVisible, newestUnreadFromThem, matchId, markRead]);
 
   // Scrolling: stick to the bottom for new messages, keep the place when older ones load above.
   const firstId = messages[0]?.id;
