@@ -11,6 +11,8 @@ import { useMarkRead } from '../api/mark-read';
 import { useSendMessage } from '../api/send-message';
 
 const MAX_BODY = 2000;
+/** The composer shows its character count from this length on. */
+const COUNT_FROM = 1800;
 
 function MessageBubble({ message, mine, seen }: { message: Message; mine: boolean; seen: boolean }) {
   return (
@@ -43,6 +45,7 @@ export function ChatView({
   const [draft, setDraft] = useState('');
   const logRef = useRef<HTMLDivElement>(null);
   const inputId = useId();
+  const countId = useId();
   const messages = flattenMessages(messagesQuery.data);
 
   // Read receipts: tell the server once per newly arrived message from the other side, and only
@@ -89,10 +92,16 @@ export function ChatView({
     if (log.scrollTop < 80) loadOlder();
   };
 
+  // No maxLength on the textarea: it would cut a pasted text silently. A draft over the limit is
+  // kept whole, counted and not sent until it fits. Counted like the server: characters (code
+  // points, not UTF-16 units) once trimmed.
+  const length = Array.from(draft.trim()).length;
+  const tooLong = length > MAX_BODY;
+
   const submit = (event?: FormEvent) => {
     event?.preventDefault();
     const body = draft.trim();
-    if (!body || send.isPending) return;
+    if (!body || tooLong || send.isPending) return;
     send.mutate({ matchId, body }, { onSuccess: () => setDraft('') });
   };
 
@@ -168,17 +177,24 @@ export function ChatView({
             id={inputId}
             className="input composer-input"
             rows={1}
-            maxLength={MAX_BODY}
             placeholder={`Message ${partnerName}`}
+            aria-invalid={tooLong || undefined}
+            aria-describedby={length >= COUNT_FROM ? countId : undefined}
             value={draft}
             onChange={(event) => setDraft(event.target.value)}
             onKeyDown={onKeyDown}
             disabled={messagesQuery.isError}
           />
-          <Button type="submit" disabled={!draft.trim() || messagesQuery.isError} pending={send.isPending}>
+          <Button type="submit" disabled={!draft.trim() || tooLong || messagesQuery.isError} pending={send.isPending}>
             Send
           </Button>
         </div>
+        {length >= COUNT_FROM && (
+          <p id={countId} className={`composer-count${tooLong ? ' composer-count-over' : ''}`}>
+            {length}/{MAX_BODY}
+            {tooLong && ` · Too long to send: remove ${length - MAX_BODY} ${length - MAX_BODY === 1 ? 'character' : 'characters'}.`}
+          </p>
+        )}
       </form>
     </div>
   );
