@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
@@ -40,10 +40,14 @@ export function DiscoverDeck({
 
   const current = discover.data?.users[0];
   const busy = swipe.isPending;
+  // Set in the same tick as the click: `busy` comes from a later render, too late to stop the
+  // second click of a double-click from sending the same swipe again (a 409).
+  const deciding = useRef(false);
 
   const decide = useCallback(
     (liked: boolean) => {
-      if (!current || busy) return;
+      if (!current || busy || deciding.current) return;
+      deciding.current = true;
       setSwipeError(null);
       swipe.mutate(
         { user_id: current.id, liked },
@@ -60,6 +64,9 @@ export function DiscoverDeck({
             } else {
               setSwipeError(error instanceof ApiError ? error.message : 'Could not save that. Try again.');
             }
+          },
+          onSettled: () => {
+            deciding.current = false;
           },
         },
       );
