@@ -103,6 +103,20 @@ describe('ProfileForm', () => {
     expect(tags.map((tag) => tag.textContent)).toEqual(['chess×']);
   });
 
+  it('keeps the five digits of a pasted ZIP code with spaces or a label around it', async () => {
+    renderWithProviders(<ProfileForm me={buildMe()} />);
+    const zip = screen.getByLabelText('ZIP code');
+
+    for (const pasted of [' 94103', 'ZIP 94103', '94103-1234']) {
+      await userEvent.clear(zip);
+      await userEvent.click(zip);
+      await userEvent.paste(pasted);
+      expect(zip, pasted).toHaveValue('94103');
+    }
+    await userEvent.type(zip, '7');
+    expect(zip).toHaveValue('94103');
+  });
+
   it('shows the city and state the saved ZIP code resolves to', () => {
     renderWithProviders(
       <ProfileForm me={buildMe({ zip_code: '10001', city: 'New York', state: 'NY', friend_radius_miles: 40 })} />,
