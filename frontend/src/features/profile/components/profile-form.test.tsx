@@ -117,6 +117,28 @@ describe('ProfileForm', () => {
     expect(zip).toHaveValue('94103');
   });
 
+  it('says when a tag is over 30 characters instead of cutting it', async () => {
+    renderWithProviders(<ProfileForm me={buildMe()} />);
+    const interests = screen.getByLabelText('Interests');
+
+    await userEvent.type(interests, 'Contemporary classical composition{Enter}');
+
+    expect(screen.queryByRole('list', { name: 'Interests added' })).not.toBeInTheDocument();
+    expect(interests).toHaveValue('Contemporary classical composition'); // kept, to shorten
+    expect(interests).toBeInvalid();
+    expect(interests).toHaveAccessibleDescription(
+      expect.stringContaining('Up to 30 characters per interest: this one has 34.'),
+    );
+
+    await userEvent.clear(interests);
+    await userEvent.type(interests, 'Contemporary composition{Enter}');
+    expect(within(screen.getByRole('list', { name: 'Interests added' })).getByRole('listitem')).toHaveTextContent(
+      'Contemporary composition',
+    );
+    expect(interests).toBeValid();
+    expect(screen.queryByText(/Up to 30 characters/)).not.toBeInTheDocument();
+  });
+
   it('shows the city and state the saved ZIP code resolves to', () => {
     renderWithProviders(
       <ProfileForm me={buildMe({ zip_code: '10001', city: 'New York', state: 'NY', friend_radius_miles: 40 })} />,
