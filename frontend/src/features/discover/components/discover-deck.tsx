@@ -40,6 +40,28 @@ export function DiscoverDeck({
 
   const current = discover.data?.users[0];
   const busy = swipe.isPending;
+
+  const loading = discover.isPending || (discover.isFetching && !current);
+
+  // A decision removes its card together with the focused Yes / No, and the match dialog then
+  // returns focus to that button, which is gone: focus falls to <body> and a keyboard user has
+  // to start again from the top of the page. When the card on top changes, or the dialog closes,
+  // with nothing focused, focus goes on to the next card (or the "seen everyone" title). Not on
+  // the first load: focus stays where the page put it.
+  const card = useRef<HTMLElement>(null);
+  const emptyTitle = useRef<HTMLHeadingElement>(null);
+  const view = paused ? 'paused' : loading ? 'loading' : (current?.id ?? 'no card');
+  const shownView = useRef<typeof view | null>(null);
+  useEffect(() => {
+    if (view === 'loading') return; // compare what comes next with what was shown before
+    const before = shownView.current;
+    shownView.current = view;
+    if (before === null || before === view || view === 'paused') return;
+    if (document.activeElement === null || document.activeElement === document.body) {
+      (card.current ?? emptyTitle.current)?.focus();
+    }
+  }, [view]);
+
   // Set in the same tick as the click: `busy` comes from a later render, too late to stop the
   // second click of a double-click from sending the same swipe again (a 409).
   const deciding = useRef(false);
@@ -74,7 +96,7 @@ export function DiscoverDeck({
     [current, busy, swipe, onMatch, onProfileIncomplete, queryClient],
   );
 
-  if (discover.isPending || (discover.isFetching && !current)) {
+  if (loading) {
     return <LoadingState label="Finding people near you…" />;
   }
   if (incomplete) return <LoadingState label="Taking you to your profile…" />;
@@ -89,7 +111,7 @@ export function DiscoverDeck({
   }
   if (!current) {
     return (
-      <EmptyState title="You've seen everyone nearby">
+      <EmptyState title="You've seen everyone nearby" titleRef={emptyTitle}>
         <p>New people join every day. Check back later, or widen your friend radius to see people farther away.</p>
         <div className="state-actions">
           <Button variant="secondary" onClick={() => void discover.refetch()}>
@@ -106,6 +128,7 @@ export function DiscoverDeck({
       {swipeError && <Alert>{swipeError}</Alert>}
       <ProfileCard
         key={current.id}
+        ref={card}
         profile={current}
         onDecide={decide}
         disabled={busy}

@@ -162,6 +162,22 @@ describe('DiscoverDeck', () => {
     expect(calls.filter((c) => c.url === '/api/swipes').map((c) => c.body)).toEqual([{ user_id: 7, liked: true }]);
   });
 
+  it('moves focus on to the next card, then to the empty state, when a decision removes the focused button', async () => {
+    setAccessToken(makeToken({ sub: '42' }));
+    serve([bob, carol]);
+    renderWithProviders(<DiscoverDeck onMatch={vi.fn()} onProfileIncomplete={vi.fn()} />);
+    await screen.findByRole('heading', { name: 'Bob' });
+    expect(document.body).toHaveFocus(); // the first card does not take focus by itself
+
+    screen.getByRole('button', { name: 'Yes' }).focus();
+    await userEvent.keyboard('{Enter}');
+    await vi.waitFor(() => expect(screen.getByRole('article', { name: 'Carol' })).toHaveFocus());
+
+    screen.getByRole('button', { name: 'No' }).focus();
+    await userEvent.keyboard('{Enter}');
+    await vi.waitFor(() => expect(screen.getByRole('heading', { name: "You've seen everyone nearby" })).toHaveFocus());
+  });
+
   it('reports a mutual yes as a match', async () => {
     setAccessToken(makeToken({ sub: '42' }));
     serve([bob], 7);
