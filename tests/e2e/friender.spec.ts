@@ -290,6 +290,30 @@ test('on a phone, the longest names stay on screen and Yes is reachable without 
   await gusContext.close();
 });
 
+test('on a phone, a long URL or word in a bio wraps inside the discover card', async ({ browser, baseURL }) => {
+  const word = 'Supercalifragilistic'.repeat(6); // 120 characters, no place to break
+  const url = 'https://open.example.com/playlist/37i9dQZF1DXcBWIGoYBM5M?si=abcdef1234567890abcdef1234567890';
+  const lena = { ...person('Lena', '10001', ['sailing'], ['opera']), bio: `My playlist: ${url}\n${word}` };
+  const milo = person('Milo', '10003', ['sailing'], ['opera']);
+  const lenaContext = await browser.newContext({ baseURL });
+  const miloContext = await browser.newContext({ baseURL, viewport: { width: 375, height: 667 } });
+  const l = await lenaContext.newPage();
+  const m = await miloContext.newPage();
+  await signUp(l, lena);
+  await completeProfile(l, lena);
+  await signUp(m, milo);
+  await completeProfile(m, milo);
+
+  const card = await findOnDiscover(m, lena);
+  await expect(card.getByText(word)).toBeVisible();
+  const box = (await card.boundingBox())!;
+  expect(box.x + box.width, 'the card fits the screen').toBeLessThanOrEqual(375);
+  await expectNoSidewaysScroll(m);
+
+  await lenaContext.close();
+  await miloContext.close();
+});
+
 test('the buttons of a photo fit on one line at 375 px and 1280 px and work from the keyboard', async ({ page }) => {
   const hana = person('Hana', '10001', ['pottery'], ['opera']);
   await signUp(page, hana);

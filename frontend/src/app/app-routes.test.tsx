@@ -109,6 +109,48 @@ describe('long names', () => {
   });
 });
 
+describe('the match dialog', () => {
+  it('hands focus to the next card when it closes, since the card that opened it is gone', async () => {
+    startSession(makeToken({ sub: '42' }));
+    const me = buildMe({
+      display_name: 'Alice',
+      hobbies: ['hiking'],
+      interests: ['jazz'],
+      zip_code: '10001',
+      city: 'New York',
+      state: 'NY',
+      friend_radius_miles: 25,
+      profile_complete: true,
+      missing_fields: [],
+    });
+    const bob = buildProfile({ id: 7, display_name: 'Bob' });
+    const carol = buildProfile({ id: 8, username: 'carol', display_name: 'Carol' });
+    let deck = [bob, carol];
+    mockFetch(({ url, method }) => {
+      if (url === '/api/me') return jsonResponse(me);
+      if (url.startsWith('/api/discover')) return jsonResponse({ users: deck });
+      if (url === '/api/swipes' && method === 'POST') {
+        deck = [carol];
+        const match = { id: 99, user: bob, matched_at: '2026-01-01T10:00:00Z', last_message: null, unread_count: 0 };
+        return jsonResponse({ match }, 201);
+      }
+      if (url === '/api/matches') return jsonResponse({ matches: [] });
+      return undefined;
+    });
+    renderApp('/discover');
+
+    await screen.findByRole('article', { name: 'Bob' });
+    screen.getByRole('button', { name: 'Yes' }).focus();
+    await userEvent.keyboard('{Enter}');
+    const dialog = await screen.findByRole('dialog', { name: "It's a match!" });
+    await vi.waitFor(() => expect(within(dialog).getByRole('button', { name: 'Send a message' })).toHaveFocus());
+    await userEvent.keyboard('{Escape}');
+
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(screen.getByRole('article', { name: 'Carol' })).toHaveFocus();
+  });
+});
+
 describe('the session across tabs', () => {
   // Another tab of the same browser: its own channel object on the app's channel name.
   let otherTab: BroadcastChannel;

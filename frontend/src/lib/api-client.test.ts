@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { jsonResponse, makeToken, mockFetch } from '@/testing/test-utils';
-import { api, ApiError, getAccessToken, setAccessToken } from './api-client';
+import { api, ApiError, getAccessToken, REQUEST_TIMEOUT_MS, setAccessToken } from './api-client';
 import { getSession, startSession } from './session';
 
 const oldToken = makeToken({ sub: '42', type: 'access', n: 1 });
@@ -143,5 +143,58 @@ describe('api client', () => {
     expect(calls[0]!.headers.get('Authorization')).toBe(`Bearer ${oldToken}`);
 
     await expect(api.getBlob('/api/elsewhere')).rejects.toMatchObject({ status: 404, message: 'Nothing here.' });
+  });
+
+  describe('a server that does not answer', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    /** A fetch that never answers; it ends only when its signal aborts, as a browser's does. */
+    const hangingFetch = () =>
+      mockFetch(
+        ({ init }) =>
+          new Promise<Response>((_, reject) => {
+            init.signal?.addEventListener('abort', () => reject(init.signal?.reason));
+          }),
+      );
+
+    it(`fails after ${REQUEST_TIMEOUT_MS / 1000} s with the same error as a failed connection`, async () => {
+      vi.useFakeTimers();
+      setAccessToken(oldToken);
+      hangingFetch();
+
+      let outcome: unknown = 'pending';
+      void api.post('/api/matches/3/messages', { body: 'Hi' }).catch((error: unknown) => (outcome = error));
+      await vi.advanceTimersByTimeAsync(REQUEST_TIMEOUT_MS - 1);
+      expect(outcome).toBe('pending');
+      await vi.advanceTimersByTimeAsync(1);
+
+      expect(outcome).toBeInstanceOf(ApiError);
+      expect(outcome).toMatchObject({ status: 0, code: 'network_error' });
+      expect((outcome as ApiError).message).toMatch(/^Can't reach Friender/);
+    });
+
+    it("still lets the caller cancel: that is an abort, not a network error", async () => {
+      vi.useFakeTimers();
+      setAccessToken(oldToken);
+      hangingFetch();
+      const controller = new AbortController();
+
+      const result = api.get('/api/matches', { signal: controller.signal }).catch((error: unknown) => error);
+      controller.abort();
+
+      expect(await result).toMatchObject({ name: 'AbortError' });
+    });
+
+    it('stops the clock once the answer has started, so a long download is not cut', async () => {
+      vi.useFakeTimers();
+      setAccessToken(oldToken);
+      mockFetch(() => jsonResponse({ id: 42 }));
+      const timersBefore = vi.getTimerCount();
+
+      await expect(api.get('/api/me')).resolves.toEqual({ id: 42 });
+      expect(vi.getTimerCount()).toBe(timersBefore);
+    });
   });
 });

@@ -166,6 +166,13 @@ export function refreshAccessToken(): Promise<string | null> {
 // ---------------------------------------------------------------------------------------------
 // Requests
 
+/**
+ * How long a call waits for the server to start answering before it fails as unreachable. A
+ * server that accepts connections but never answers (stopping, overloaded) would otherwise leave
+ * a Send spinning for as long as the browser keeps the connection (30 s or more).
+ */
+export const REQUEST_TIMEOUT_MS = 15_000;
+
 export type QueryParams = Record<string, string | number | boolean | undefined | null>;
 
 export type RequestOptions = {
@@ -223,17 +230,28 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     if (token) headers.Authorization = `Bearer ${token}`;
     const csrfToken = csrf ? readCookie(CSRF_COOKIE) : null;
     if (csrfToken) headers['X-CSRF-TOKEN'] = csrfToken;
+    // The caller's signal still cancels (body reading included); the timeout only bounds the
+    // wait for the response's headers, so a large download (the data export) is never cut.
+    // Not AbortSignal.any / AbortSignal.timeout: the browsers the build targets lack the former.
+    const controller = new AbortController();
+    const forwardAbort = () => controller.abort(signal?.reason);
+    if (signal?.aborted) forwardAbort();
+    else signal?.addEventListener('abort', forwardAbort, { once: true });
+    const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
     try {
       return await fetch(url, {
         method,
         headers,
         body: json !== undefined ? JSON.stringify(json) : body,
-        signal,
+        signal: controller.signal,
         credentials: credentials ?? 'same-origin',
       });
     } catch (error) {
       if (signal?.aborted) throw error;
+      // A failed connection or no answer in time: the same "Can't reach Friender" for both.
       throw new ApiError(0, fallbackBody(0));
+    } finally {
+      clearTimeout(timer);
     }
   };
 

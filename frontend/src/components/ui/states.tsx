@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import type { ReactNode, Ref } from 'react';
 import { Spinner } from './spinner';
 
 export function LoadingState({ label = 'Loading…' }: { label?: string }) {
@@ -36,14 +36,19 @@ export function EmptyState({
   title,
   children,
   action,
+  titleRef,
 }: {
   title: string;
   children?: ReactNode;
   action?: ReactNode;
+  /** For a page that moves focus to the empty state (its title then takes programmatic focus). */
+  titleRef?: Ref<HTMLHeadingElement>;
 }) {
   return (
     <div className="state state-empty">
-      <h2 className="state-title">{title}</h2>
+      <h2 className="state-title" ref={titleRef} tabIndex={titleRef ? -1 : undefined}>
+        {title}
+      </h2>
       {children && <div className="state-body">{children}</div>}
       {action}
     </div>

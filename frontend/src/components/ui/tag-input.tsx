@@ -13,17 +13,31 @@ export type TagInputProps = {
   itemName?: string;
 };
 
-/** Adds the pending text to the tags: trimmed, de-duplicated case-insensitively, bounded. */
-export function addTags(current: string[], text: string, max: number, maxLength: number): string[] {
-  const next = [...current];
+/**
+ * Adds the pending text to the tags: trimmed, de-duplicated case-insensitively, at most `max`.
+ * A tag longer than `maxLength` is neither added nor cut (a cut tag says something else): it
+ * comes back in `tooLong` for the person to shorten.
+ */
+export function addTags(
+  current: string[],
+  text: string,
+  max: number,
+  maxLength: number,
+): { tags: string[]; tooLong: string[] } {
+  const tags = [...current];
+  const tooLong: string[] = [];
   for (const raw of text.split(',')) {
-    const tag = raw.trim().slice(0, maxLength);
+    const tag = raw.trim();
     if (!tag) continue;
-    if (next.some((existing) => existing.toLowerCase() === tag.toLowerCase())) continue;
-    if (next.length >= max) break;
-    next.push(tag);
+    if (tag.length > maxLength) {
+      tooLong.push(tag);
+      continue;
+    }
+    if (tags.some((existing) => existing.toLowerCase() === tag.toLowerCase())) continue;
+    if (tags.length >= max) break;
+    tags.push(tag);
   }
-  return next;
+  return { tags, tooLong };
 }
 
 /**
@@ -45,10 +59,16 @@ export function TagInput({
   const full = value.length >= max;
 
   const commit = (text: string) => {
-    const next = addTags(value, text, max, maxLength);
-    if (next.length !== value.length) onChange(next);
-    setDraft('');
+    const { tags, tooLong } = addTags(value, text, max, maxLength);
+    if (tags.length !== value.length) onChange(tags);
+    setDraft(tooLong.join(', '));
   };
+
+  // Said while typing, and after Enter, which leaves a too-long tag in the field to shorten.
+  const longest = Math.max(0, ...draft.split(',').map((tag) => tag.trim().length));
+  const lengthError =
+    longest > maxLength ? `Up to ${maxLength} characters per ${itemName}: this one has ${longest}.` : undefined;
+  const shownError = [lengthError, error].filter(Boolean).join(' ') || undefined;
 
   const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
     if (event.key === 'Enter' || event.key === ',') {
@@ -62,8 +82,8 @@ export function TagInput({
   const hint = `${value.length}/${max}. Press Enter or type a comma to add.`;
 
   return (
-    <FieldShell id={id} label={label} error={error} hint={hint}>
-      <div className={`tag-input${error ? ' tag-input-invalid' : ''}`}>
+    <FieldShell id={id} label={label} error={shownError} hint={hint}>
+      <div className={`tag-input${shownError ? ' tag-input-invalid' : ''}`}>
         {value.length > 0 && (
           <ul className="tag-list" aria-label={`${label} added`}>
             {value.map((tag) => (
@@ -88,8 +108,8 @@ export function TagInput({
           placeholder={full ? `Up to ${max}` : placeholder}
           disabled={full}
           maxLength={maxLength * 3}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={describedBy(id, error, hint)}
+          aria-invalid={shownError ? true : undefined}
+          aria-describedby={describedBy(id, shownError, hint)}
           onChange={(event) => {
             const text = event.target.value;
             if (text.includes(',')) commit(text);

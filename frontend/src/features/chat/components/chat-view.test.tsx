@@ -73,4 +73,76 @@ describe('ChatView', () => {
     expect(await within(log).findAllByText('Pushed live')).toHaveLength(1);
     expect(calls.filter((c) => c.method === 'GET')).toHaveLength(1);
   });
+
+  it('marks messages read only while the page is visible, and when it becomes visible again', async () => {
+    let visibility: DocumentVisibilityState = 'hidden';
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => visibility });
+    const showPage = (state: DocumentVisibilityState) => {
+      visibility = state;
+      act(() => void document.dispatchEvent(new Event('visibilitychange')));
+    };
+    const settle = () => act(() => new Promise((resolve) => setTimeout(resolve, 30)));
+    try {
+      setAccessToken(makeToken({ sub: String(ME) }));
+      const { calls } = mockFetch(({ url }) => {
+        if (url.startsWith('/api/matches/3/messages')) return jsonResponse({ messages: [message(1, THEM, 'Are you there?')] });
+        if (url === '/api/matches/3/read') return new Response(null, { status: 204 });
+        return undefined;
+      });
+      const reads = () => calls.filter((c) => c.url === '/api/matches/3/read');
+      const { queryClient } = renderWithProviders(<ChatView matchId={3} userId={ME} partnerName="Bob" />);
+      const log = await screen.findByRole('log');
+      await within(log).findByText('Are you there?');
+      act(() => addMessageToCache(queryClient, message(2, THEM, 'Hello?')));
+      await within(log).findByText('Hello?');
+      await settle();
+      expect(reads(), 'a hidden tab sends no read receipt').toHaveLength(0);
+
+      showPage('visible');
+      await vi.waitFor(() => expect(reads()).toHaveLength(1));
+
+      showPage('hidden');
+      act(() => addMessageToCache(queryClient, message(3, THEM, 'Gone again?')));
+      await within(log).findByText('Gone again?');
+      await settle();
+      expect(reads()).toHaveLength(1);
+    } finally {
+      Reflect.deleteProperty(document, 'visibilityState');
+    }
+  });
+
+  it('keeps a pasted message over 2000 characters whole, counts it and sends it only once it fits', async () => {
+    setAccessToken(makeToken({ sub: String(ME) }));
+    const { calls } = mockFetch(({ url, method, body }) => {
+      if (url.startsWith('/api/matches/3/messages') && method === 'GET') return jsonResponse({ messages: [] });
+      if (url === '/api/matches/3/messages' && method === 'POST') {
+        return jsonResponse(message(1, ME, (body as { body: string }).body), 201);
+      }
+      return undefined;
+    });
+    renderWithProviders(<ChatView matchId={3} userId={ME} partnerName="Bob" />);
+    const input = screen.getByRole('textbox', { name: 'Message' });
+    const send = screen.getByRole('button', { name: 'Send' });
+    const text = 'Sentence number one. '.repeat(105) + 'The end'; // 2212 characters
+
+    await userEvent.click(input);
+    await userEvent.paste(text);
+
+    expect(input).toHaveValue(text); // nothing cut
+    const count = screen.getByText(/^2212\/2000/);
+    expect(count).toHaveTextContent('Too long to send: remove 212 characters.');
+    expect(input).toHaveAccessibleDescription(count.textContent!);
+    expect(input).toBeInvalid();
+    expect(send).toBeDisabled();
+    await userEvent.keyboard('{Enter}');
+    expect(calls.filter((c) => c.method === 'POST')).toHaveLength(0);
+
+    await userEvent.clear(input);
+    await userEvent.paste(text.slice(0, 2000));
+    expect(screen.getByText('2000/2000')).toBeInTheDocument();
+    expect(input).toBeValid();
+    await userEvent.click(send);
+    await vi.waitFor(() => expect(calls.filter((c) => c.method === 'POST')).toHaveLength(1));
+    expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ body: text.slice(0, 2000).trim() });
+  });
 });

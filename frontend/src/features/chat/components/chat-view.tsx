@@ -4,12 +4,15 @@ import { Button } from '@/components/ui/button';
 import { ErrorState, LoadingState } from '@/components/ui/states';
 import { ApiError } from '@/lib/api-client';
 import { endSentenceWith, formatTime } from '@/lib/format';
+import { usePageVisible } from '@/lib/use-page-visible';
 import type { Message } from '@/types/api';
 import { flattenMessages, useMessages } from '../api/get-messages';
 import { useMarkRead } from '../api/mark-read';
 import { useSendMessage } from '../api/send-message';
 
 const MAX_BODY = 2000;
+/** The composer shows its character count from this length on. */
+const COUNT_FROM = 1800;
 
 function MessageBubble({ message, mine, seen }: { message: Message; mine: boolean; seen: boolean }) {
   return (
@@ -42,19 +45,23 @@ export function ChatView({
   const [draft, setDraft] = useState('');
   const logRef = useRef<HTMLDivElement>(null);
   const inputId = useId();
+  const countId = useId();
   const messages = flattenMessages(messagesQuery.data);
 
-  // Read receipts: tell the server once per newly arrived message from the other side.
+  // Read receipts: tell the server once per newly arrived message from the other side, and only
+  // while the page is on screen, so a background tab never tells the sender "Seen"; when the
+  // person comes back to the tab, what arrived meanwhile is marked read then.
+  const pageVisible = usePageVisible();
   const lastMarked = useRef(0);
   const newestUnreadFromThem = messages
     .filter((m) => m.sender_id !== userId && !m.read_at)
     .reduce((max, m) => Math.max(max, m.id), 0);
   useEffect(() => {
-    if (newestUnreadFromThem > lastMarked.current) {
+    if (pageVisible && newestUnreadFromThem > lastMarked.current) {
       lastMarked.current = newestUnreadFromThem;
       markRead.mutate(matchId);
     }
-  }, [newestUnreadFromThem, matchId, markRead]);
+  }, [pageVisible, newestUnreadFromThem, matchId, markRead]);
 
   // Scrolling: stick to the bottom for new messages, keep the place when older ones load above.
   const firstId = messages[0]?.id;
@@ -85,10 +92,16 @@ export function ChatView({
     if (log.scrollTop < 80) loadOlder();
   };
 
+  // No maxLength on the textarea: it would cut a pasted text silently. A draft over the limit is
+  // kept whole, counted and not sent until it fits. Counted like the server: characters (code
+  // points, not UTF-16 units) once trimmed.
+  const length = Array.from(draft.trim()).length;
+  const tooLong = length > MAX_BODY;
+
   const submit = (event?: FormEvent) => {
     event?.preventDefault();
     const body = draft.trim();
-    if (!body || send.isPending) return;
+    if (!body || tooLong || send.isPending) return;
     send.mutate({ matchId, body }, { onSuccess: () => setDraft('') });
   };
 
@@ -164,17 +177,24 @@ export function ChatView({
             id={inputId}
             className="input composer-input"
             rows={1}
-            maxLength={MAX_BODY}
             placeholder={`Message ${partnerName}`}
+            aria-invalid={tooLong || undefined}
+            aria-describedby={length >= COUNT_FROM ? countId : undefined}
             value={draft}
             onChange={(event) => setDraft(event.target.value)}
             onKeyDown={onKeyDown}
             disabled={messagesQuery.isError}
           />
-          <Button type="submit" disabled={!draft.trim() || messagesQuery.isError} pending={send.isPending}>
+          <Button type="submit" disabled={!draft.trim() || tooLong || messagesQuery.isError} pending={send.isPending}>
             Send
           </Button>
         </div>
+        {length >= COUNT_FROM && (
+          <p id={countId} className={`composer-count${tooLong ? ' composer-count-over' : ''}`}>
+            {length}/{MAX_BODY}
+            {tooLong && ` · Too long to send: remove ${length - MAX_BODY} ${length - MAX_BODY === 1 ? 'character' : 'characters'}.`}
+          </p>
+        )}
       </form>
     </div>
   );

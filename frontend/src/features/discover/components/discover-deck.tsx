@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
@@ -41,9 +41,35 @@ export function DiscoverDeck({
   const current = discover.data?.users[0];
   const busy = swipe.isPending;
 
+  const loading = discover.isPending || (discover.isFetching && !current);
+
+  // A decision removes its card together with the focused Yes / No, and the match dialog then
+  // returns focus to that button, which is gone: focus falls to <body> and a keyboard user has
+  // to start again from the top of the page. When the card on top changes, or the dialog closes,
+  // with nothing focused, focus goes on to the next card (or the "seen everyone" title). Not on
+  // the first load: focus stays where the page put it.
+  const card = useRef<HTMLElement>(null);
+  const emptyTitle = useRef<HTMLHeadingElement>(null);
+  const view = paused ? 'paused' : loading ? 'loading' : (current?.id ?? 'no card');
+  const shownView = useRef<typeof view | null>(null);
+  useEffect(() => {
+    if (view === 'loading') return; // compare what comes next with what was shown before
+    const before = shownView.current;
+    shownView.current = view;
+    if (before === null || before === view || view === 'paused') return;
+    if (document.activeElement === null || document.activeElement === document.body) {
+      (card.current ?? emptyTitle.current)?.focus();
+    }
+  }, [view]);
+
+  // Set in the same tick as the click: `busy` comes from a later render, too late to stop the
+  // second click of a double-click from sending the same swipe again (a 409).
+  const deciding = useRef(false);
+
   const decide = useCallback(
     (liked: boolean) => {
-      if (!current || busy) return;
+      if (!current || busy || deciding.current) return;
+      deciding.current = true;
       setSwipeError(null);
       swipe.mutate(
         { user_id: current.id, liked },
@@ -61,13 +87,16 @@ export function DiscoverDeck({
               setSwipeError(error instanceof ApiError ? error.message : 'Could not save that. Try again.');
             }
           },
+          onSettled: () => {
+            deciding.current = false;
+          },
         },
       );
     },
     [current, busy, swipe, onMatch, onProfileIncomplete, queryClient],
   );
 
-  if (discover.isPending || (discover.isFetching && !current)) {
+  if (loading) {
     return <LoadingState label="Finding people near you…" />;
   }
   if (incomplete) return <LoadingState label="Taking you to your profile…" />;
@@ -82,7 +111,7 @@ export function DiscoverDeck({
   }
   if (!current) {
     return (
-      <EmptyState title="You've seen everyone nearby">
+      <EmptyState title="You've seen everyone nearby" titleRef={emptyTitle}>
         <p>New people join every day. Check back later, or widen your friend radius to see people farther away.</p>
         <div className="state-actions">
           <Button variant="secondary" onClick={() => void discover.refetch()}>
@@ -99,6 +128,7 @@ export function DiscoverDeck({
       {swipeError && <Alert>{swipeError}</Alert>}
       <ProfileCard
         key={current.id}
+        ref={card}
         profile={current}
         onDecide={decide}
         disabled={busy}

@@ -1,4 +1,4 @@
-import { fireEvent, screen, within } from '@testing-library/react';
+import { act, fireEvent, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { setAccessToken } from '@/lib/api-client';
@@ -142,6 +142,40 @@ describe('DiscoverDeck', () => {
       { user_id: 7, liked: true },
       { user_id: 8, liked: false },
     ]);
+  });
+
+  it('sends one swipe for a double-click on Yes', async () => {
+    setAccessToken(makeToken({ sub: '42' }));
+    const { calls } = serve([bob, carol]);
+    renderWithProviders(<DiscoverDeck onMatch={vi.fn()} onProfileIncomplete={vi.fn()} />);
+    await screen.findByRole('heading', { name: 'Bob' });
+
+    // The second click lands before React has re-rendered for the first (one act: no render
+    // between them), as a fast double-click does in a browser.
+    const yes = screen.getByRole('button', { name: 'Yes' });
+    act(() => {
+      yes.click();
+      yes.click();
+    });
+    await screen.findByRole('heading', { name: 'Carol' });
+
+    expect(calls.filter((c) => c.url === '/api/swipes').map((c) => c.body)).toEqual([{ user_id: 7, liked: true }]);
+  });
+
+  it('moves focus on to the next card, then to the empty state, when a decision removes the focused button', async () => {
+    setAccessToken(makeToken({ sub: '42' }));
+    serve([bob, carol]);
+    renderWithProviders(<DiscoverDeck onMatch={vi.fn()} onProfileIncomplete={vi.fn()} />);
+    await screen.findByRole('heading', { name: 'Bob' });
+    expect(document.body).toHaveFocus(); // the first card does not take focus by itself
+
+    screen.getByRole('button', { name: 'Yes' }).focus();
+    await userEvent.keyboard('{Enter}');
+    await vi.waitFor(() => expect(screen.getByRole('article', { name: 'Carol' })).toHaveFocus());
+
+    screen.getByRole('button', { name: 'No' }).focus();
+    await userEvent.keyboard('{Enter}');
+    await vi.waitFor(() => expect(screen.getByRole('heading', { name: "You've seen everyone nearby" })).toHaveFocus());
   });
 
   it('reports a mutual yes as a match', async () => {

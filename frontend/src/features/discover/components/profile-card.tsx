@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode, type Ref } from 'react';
 import { Button } from '@/components/ui/button';
 import { PhotoImage } from '@/components/ui/photo-image';
 import { displayNameOf } from '@/lib/format';
@@ -71,6 +71,7 @@ export function ProfileCard({
   disabled = false,
   keyboard = true,
   menu,
+  ref,
 }: {
   profile: Profile;
   onDecide: (liked: boolean) => void;
@@ -79,6 +80,8 @@ export function ProfileCard({
   keyboard?: boolean;
   /** Actions about this person (the "More" menu: report, block), next to the name. */
   menu?: ReactNode;
+  /** The card itself, which can take focus (see DiscoverDeck). */
+  ref?: Ref<HTMLElement>;
 }) {
   const [photoIndex, setPhotoIndex] = useState(0);
   useEffect(() => setPhotoIndex(0), [profile.id]);
@@ -93,6 +96,8 @@ export function ProfileCard({
 
   return (
     <article
+      ref={ref}
+      tabIndex={-1}
       className={`profile-card${drag.dragging ? ' dragging' : ''}`}
       aria-labelledby={`profile-${profile.id}-name`}
       style={drag.style}

@@ -6,11 +6,12 @@ import { PhotoImage } from '@/components/ui/photo-image';
 import { ProgressBar } from '@/components/ui/progress-bar';
 import { ErrorState, LoadingState } from '@/components/ui/states';
 import { ApiError } from '@/lib/api-client';
+import { endSentenceWith } from '@/lib/format';
 import type { Photo } from '@/types/api';
 import { useDeletePhoto } from '../api/delete-photo';
 import { MAX_PHOTOS, useMyPhotos } from '../api/get-photos';
 import { useReorderPhotos } from '../api/reorder-photos';
-import { useUploadArchive } from '../api/upload-archive';
+import { useUploadArchive, type ArchiveResult } from '../api/upload-archive';
 import { ACCEPTED_IMAGE_TYPES, MAX_IMAGE_BYTES, useUploadPhoto } from '../api/upload-photo';
 
 type UploadItem = {
@@ -19,13 +20,27 @@ type UploadItem = {
   kind: 'photo' | 'archive';
   status: 'queued' | 'uploading' | 'done' | 'failed';
   progress: number;
+  /** Why it failed, or what an archive added. */
   message?: string;
+  /** The archive entries the server did not take, and why. */
+  skipped?: ArchiveResult['skipped'];
+  /** Whether trying the same file again can succeed. */
+  retryable?: boolean;
 };
 
 let uploadCounter = 0;
 
 function errorMessage(error: unknown): string {
   return error instanceof ApiError ? error.message : 'Upload failed. Please try again.';
+}
+
+/**
+ * A lost connection, a server error or a rate limit may pass on a second try; a refusal of the
+ * file itself (415 not an image, 422 corrupt or too many pixels, 413 too large) fails every time.
+ */
+function isRetryable(error: unknown): boolean {
+  if (!(error instanceof ApiError)) return true;
+  return error.status === 0 || error.status === 429 || error.status >= 500;
 }
 
 function move<T>(items: T[], from: number, to: number): T[] {
@@ -63,17 +78,17 @@ export function PhotoManager() {
     if (active || !next) return;
     patchUpload(next.key, { status: 'uploading', progress: 0 });
     const onProgress = ({ fraction }: { fraction: number }) => patchUpload(next.key, { progress: fraction });
-    const run =
+    const run: Promise<Partial<UploadItem>> =
       next.kind === 'photo'
-        ? uploadPhoto.mutateAsync({ file: next.file, onProgress }).then(() => undefined)
+        ? uploadPhoto.mutateAsync({ file: next.file, onProgress }).then(() => ({}))
         : uploadArchive.mutateAsync({ file: next.file, onProgress }).then((result) => {
             const added = result.photos.length;
-            const skipped = result.skipped.map((s) => `${s.name} (${s.reason})`).join(', ');
-            return `${added} photo${added === 1 ? '' : 's'} added${skipped ? `; skipped ${skipped}` : ''}.`;
+            return { message: `${added} photo${added === 1 ? '' : 's'} added.`, skipped: result.skipped };
           });
     run.then(
-      (message) => patchUpload(next.key, { status: 'done', progress: 1, message: message ?? 'Uploaded' }),
-      (error: unknown) => patchUpload(next.key, { status: 'failed', message: errorMessage(error) }),
+      (outcome) => patchUpload(next.key, { status: 'done', progress: 1, ...outcome }),
+      (error: unknown) =>
+        patchUpload(next.key, { status: 'failed', message: errorMessage(error), retryable: isRetryable(error) }),
     );
   }, [active?.key, next?.key]);
 
@@ -263,26 +278,54 @@ export function PhotoManager() {
         <ul className="upload-list" aria-label="Uploads">
           {uploads.map((item) => (
             <li key={item.key} className={`upload upload-${item.status}`}>
+              {/* The row holds the name and a one-word status; longer results go underneath, so
+                  they never squeeze the file name. */}
               <div className="upload-row">
-                <span className="upload-name">{item.file.name}</span>
+                <span className="upload-name" title={item.file.name}>
+                  {item.file.name}
+                </span>
                 <span className="upload-status">
                   {item.status === 'queued' && 'Waiting…'}
                   {item.status === 'uploading' && `${Math.round(item.progress * 100)}%`}
-                  {item.status === 'done' && (item.message ?? 'Uploaded')}
+                  {item.status === 'done' && 'Uploaded'}
                   {item.status === 'failed' && 'Failed'}
                 </span>
               </div>
               <ProgressBar value={item.status === 'done' ? 1 : item.progress} label={`Uploading ${item.file.name}`} />
+              {item.status === 'done' && item.message && (
+                <div className="upload-result">
+                  <p>{item.message}</p>
+                  {item.skipped && item.skipped.length > 0 && (
+                    <>
+                      <p>Skipped:</p>
+                      <ul aria-label={`Skipped from ${item.file.name}`}>
+                        {item.skipped.map((entry) => (
+                          <li key={entry.name}>
+                            {entry.name}: {endSentenceWith(entry.reason)}
+                          </li>
+                        ))}
+                      </ul>
+                    </>
+                  )}
+                </div>
+              )}
               {item.status === 'failed' && (
                 <p className="field-error" role="alert">
-                  {item.message}{' '}
-                  <button
-                    type="button"
-                    className="link-btn"
-                    onClick={() => patchUpload(item.key, { status: 'queued', progress: 0, message: undefined })}
-                  >
-                    Retry
-                  </button>
+                  {item.message}
+                  {item.retryable && (
+                    <>
+                      {' '}
+                      <button
+                        type="button"
+                        className="link-btn"
+                        onClick={() =>
+                          patchUpload(item.key, { status: 'queued', progress: 0, message: undefined, retryable: undefined })
+                        }
+                      >
+                        Retry
+                      </button>
+                    </>
+                  )}
                 </p>
               )}
             </li>

@@ -103,6 +103,42 @@ describe('ProfileForm', () => {
     expect(tags.map((tag) => tag.textContent)).toEqual(['chess×']);
   });
 
+  it('keeps the five digits of a pasted ZIP code with spaces or a label around it', async () => {
+    renderWithProviders(<ProfileForm me={buildMe()} />);
+    const zip = screen.getByLabelText('ZIP code');
+
+    for (const pasted of [' 94103', 'ZIP 94103', '94103-1234']) {
+      await userEvent.clear(zip);
+      await userEvent.click(zip);
+      await userEvent.paste(pasted);
+      expect(zip, pasted).toHaveValue('94103');
+    }
+    await userEvent.type(zip, '7');
+    expect(zip).toHaveValue('94103');
+  });
+
+  it('says when a tag is over 30 characters instead of cutting it', async () => {
+    renderWithProviders(<ProfileForm me={buildMe()} />);
+    const interests = screen.getByLabelText('Interests');
+
+    await userEvent.type(interests, 'Contemporary classical composition{Enter}');
+
+    expect(screen.queryByRole('list', { name: 'Interests added' })).not.toBeInTheDocument();
+    expect(interests).toHaveValue('Contemporary classical composition'); // kept, to shorten
+    expect(interests).toBeInvalid();
+    expect(interests).toHaveAccessibleDescription(
+      expect.stringContaining('Up to 30 characters per interest: this one has 34.'),
+    );
+
+    await userEvent.clear(interests);
+    await userEvent.type(interests, 'Contemporary composition{Enter}');
+    expect(within(screen.getByRole('list', { name: 'Interests added' })).getByRole('listitem')).toHaveTextContent(
+      'Contemporary composition',
+    );
+    expect(interests).toBeValid();
+    expect(screen.queryByText(/Up to 30 characters/)).not.toBeInTheDocument();
+  });
+
   it('shows the city and state the saved ZIP code resolves to', () => {
     renderWithProviders(
       <ProfileForm me={buildMe({ zip_code: '10001', city: 'New York', state: 'NY', friend_radius_miles: 40 })} />,

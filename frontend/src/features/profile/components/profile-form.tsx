@@ -156,10 +156,11 @@ export function ProfileForm({ me, onSaved }: { me: Me; onSaved?: (me: Me) => voi
         name="zip_code"
         inputMode="numeric"
         autoComplete="postal-code"
-        maxLength={5}
         pattern="\d{5}"
         value={values.zip_code}
-        onChange={(event) => set('zip_code', event.target.value.replace(/\D/g, ''))}
+        // Digits first, then five of them: a maxLength would cut a pasted " 94103" or
+        // "ZIP 94103" to its first five characters before the non-digits are dropped.
+        onChange={(event) => set('zip_code', event.target.value.replace(/\D/g, '').slice(0, 5))}
         error={errorFor('zip_code')}
         hint={
           savedPlace ? (
