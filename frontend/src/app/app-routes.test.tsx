@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { createMemoryRouter, RouterProvider } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { getSession, SESSION_CHANNEL, startSession } from '@/lib/session';
-import { buildMe, buildProfile } from '@/testing/fixtures';
+import { buildCompleteMe, buildMe, buildProfile } from '@/testing/fixtures';
 import { createTestQueryClient, jsonResponse, makeToken, mockFetch } from '@/testing/test-utils';
 import { AppErrorBoundary } from './error-boundary';
 import { AppProvider } from './provider';
@@ -50,17 +50,7 @@ describe('the app shell', () => {
 
   it('after deleting the account, lands on sign-up with a notice', async () => {
     startSession(makeToken({ sub: '42' }));
-    const me = buildMe({
-      display_name: 'Alice',
-      hobbies: ['hiking'],
-      interests: ['jazz'],
-      zip_code: '10001',
-      city: 'New York',
-      state: 'NY',
-      friend_radius_miles: 25,
-      profile_complete: true,
-      missing_fields: [],
-    });
+    const me = buildCompleteMe();
     mockFetch(({ url, method }) => {
       if (url === '/api/me' && method === 'GET') return jsonResponse(me);
       if (url === '/api/me' && method === 'DELETE') return new Response(null, { status: 204 });
@@ -112,17 +102,7 @@ describe('long names', () => {
 describe('the match dialog', () => {
   it('hands focus to the next card when it closes, since the card that opened it is gone', async () => {
     startSession(makeToken({ sub: '42' }));
-    const me = buildMe({
-      display_name: 'Alice',
-      hobbies: ['hiking'],
-      interests: ['jazz'],
-      zip_code: '10001',
-      city: 'New York',
-      state: 'NY',
-      friend_radius_miles: 25,
-      profile_complete: true,
-      missing_fields: [],
-    });
+    const me = buildCompleteMe();
     const bob = buildProfile({ id: 7, display_name: 'Bob' });
     const carol = buildProfile({ id: 8, username: 'carol', display_name: 'Carol' });
     let deck = [bob, carol];

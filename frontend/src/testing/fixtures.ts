@@ -21,6 +21,22 @@ export function buildMe(overrides: Partial<Me> = {}): Me {
   };
 }
 
+/** Alice with every required profile field filled in (hobbies: hiking). */
+export function buildCompleteMe(overrides: Partial<Me> = {}): Me {
+  return buildMe({
+    display_name: 'Alice',
+    hobbies: ['hiking'],
+    interests: ['jazz'],
+    zip_code: '10001',
+    city: 'New York',
+    state: 'NY',
+    friend_radius_miles: 25,
+    profile_complete: true,
+    missing_fields: [],
+    ...overrides,
+  });
+}
+
 export function buildProfile(overrides: Partial<Profile> = {}): Profile {
   return {
     id: 7,

@@ -2,7 +2,7 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { setAccessToken } from '@/lib/api-client';
-import { buildMe } from '@/testing/fixtures';
+import { buildCompleteMe, buildMe } from '@/testing/fixtures';
 import { jsonResponse, makeToken, mockFetch, renderWithProviders } from '@/testing/test-utils';
 import { ProfileForm } from './profile-form';
 
@@ -14,17 +14,7 @@ describe('ProfileForm', () => {
 
   it('adds tags with Enter or a comma and saves the whole profile', async () => {
     setAccessToken(makeToken({ sub: '42' }));
-    const saved = buildMe({
-      display_name: 'Alice',
-      hobbies: ['hiking', 'chess'],
-      interests: ['jazz'],
-      zip_code: '10001',
-      city: 'New York',
-      state: 'NY',
-      friend_radius_miles: 25,
-      profile_complete: true,
-      missing_fields: [],
-    });
+    const saved = buildCompleteMe({ hobbies: ['hiking', 'chess'] });
     const { calls } = mockFetch(() => jsonResponse(saved));
     const { queryClient } = renderWithProviders(<ProfileForm me={buildMe()} />);
 
