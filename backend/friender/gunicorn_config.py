@@ -14,6 +14,10 @@ import signal
 import threading
 
 worker_class = "gthread"
+# gthread parks an idle keep-alive connection in its poller without holding a thread, so keeping
+# it longer is cheap; at gunicorn's default of 2 s, a client that pauses about that long between
+# calls can send on a connection the server is just closing, and gets a reset.
+keepalive = 5
 
 
 def post_worker_init(worker):
