@@ -4,7 +4,7 @@ import functools
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, request
 from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
 from jwt import PyJWTError
 from sqlalchemy.exc import IntegrityError
@@ -48,8 +48,7 @@ def authenticate(login, password):
 
     Unknown users and wrong passwords fail with the same message after the same work.
     """
-    column = User.email if "@" in login else User.username
-    user = _find_by(column, login)
+    user = _find_by_login(login)
     if user is None:
         bcrypt.check_password_hash(_dummy_hash(current_app.config["BCRYPT_LOG_ROUNDS"]), password)
         raise Unauthorized(INVALID_CREDENTIALS)
@@ -66,7 +65,7 @@ def login_rate_subject(login):
     # This runs before the body is validated: a NUL or an overlong string is no account's name,
     # and PostgreSQL would refuse the NUL in a query.
     findable = login and "\x00" not in login and len(login) <= 254
-    user = _find_by(User.email if "@" in login else User.username, login) if findable else None
+    user = _find_by_login(login) if findable else None
     return f"user:{user.id}" if user else f"name:{login.lower()}"
 
 
@@ -131,6 +130,19 @@ def load_user(payload):
 def _dummy_hash(rounds):
     """A hash checked when the username is unknown, so both failures cost one bcrypt verification."""
     return bcrypt.generate_password_hash("no-such-user-password", rounds).decode()
+
+
+def _find_by_login(login):
+    """The user whose email (when ``login`` has an @) or username is ``login``.
+
+    Looked up once per request: the login rate limit's key and the password check both need it.
+    Kept in the WSGI environ, which lives exactly as long as the request (``g`` belongs to the
+    app context, which a caller such as the test suite may keep across requests).
+    """
+    found = request.environ.setdefault("friender.users_by_login", {})
+    if login not in found:
+        found[login] = _find_by(User.email if "@" in login else User.username, login)
+    return found[login]
 
 
 def _find_by(column, value):

@@ -128,8 +128,7 @@ class Broker(ABC):
             subscriptions = list(self._subscriptions.get(user_id, ()))
         oldest = subscriptions[: max(0, len(subscriptions) - keep)]
         for subscription in oldest:
-            self.unsubscribe(subscription)
-            subscription._end(reason)
+            self._end_subscription(subscription, reason)
         return len(oldest)
 
     def end_all(self, reason):
@@ -137,9 +136,13 @@ class Broker(ABC):
         with self._lock:
             subscriptions = [subscription for group in self._subscriptions.values() for subscription in group]
         for subscription in subscriptions:
-            self.unsubscribe(subscription)
-            subscription._end(reason)
+            self._end_subscription(subscription, reason)
         return len(subscriptions)
+
+    def _end_subscription(self, subscription, reason):
+        """Drop a subscription and close its stream with ``reason``."""
+        self.unsubscribe(subscription)
+        subscription._end(reason)
 
     def _register(self, user_id):
         subscription = Subscription(self, user_id)
@@ -153,8 +156,7 @@ class Broker(ABC):
         for subscription in subscriptions:
             if not subscription._offer(event):
                 log.warning("ending a lagging event stream of user %s", user_id)
-                self.unsubscribe(subscription)
-                subscription._end("lagging")
+                self._end_subscription(subscription, "lagging")
 
 
 class InProcessBroker(Broker):
