@@ -26,16 +26,18 @@ class DatabaseIdConverter(IntegerConverter):
         super().__init__(url_map, min=1, max=MAX_DATABASE_ID)
 
 
-def create_app(config=None):
+def create_app(config=None, instance_path=None):
     """Build the app.
 
     ``config`` is an environment name (``"testing"``), or a dict of settings applied over the
     class chosen by ``FRIENDER_ENV`` (the tests pass the database URL this way).
+    ``instance_path`` replaces Flask's default instance folder (the SQLite file, uploads and the
+    development signing key live there).
     """
     overrides = config if isinstance(config, dict) else {}
     settings = config_class(config if isinstance(config, str) else overrides.get("FRIENDER_ENV"))
 
-    app = Flask(__name__, static_folder=None)
+    app = Flask(__name__, static_folder=None, instance_path=instance_path)
     app.url_map.converters["int"] = DatabaseIdConverter
     app.config.from_object(settings)
     app.config.update(overrides)
@@ -101,17 +103,19 @@ def _enable_sqlite_foreign_keys(engine):
 def _describe_the_documentation(app):
     """Put the document and its UI in the document: flask-smorest serves both outside it."""
     rules = {rule.rule: rule for rule in app.url_map.iter_rules()}
-    for path, summary, schema, content_type in (
-        ("/api/openapi.json", "This OpenAPI 3 document", {"type": "object"}, "application/json"),
-        ("/api/docs", "Interactive API documentation (Swagger UI)", {"type": "string"}, "text/html"),
+    missing = {"404": {"description": "No such file in the bundled Swagger UI"}}
+    for path, summary, schema, content_type, errors in (
+        ("/api/openapi.json", "This OpenAPI 3 document", {"type": "object"}, "application/json", {}),
+        ("/api/docs", "Interactive API documentation (Swagger UI)", {"type": "string"}, "text/html", {}),
+        ("/api/docs/assets/<path:filename>", "A file of the bundled Swagger UI", {"type": "string"}, "*/*", missing),
     ):
         response = {"description": summary, "content": {content_type: {"schema": schema}}}
-        operation = {"tags": ["health"], "summary": summary, "security": [{}], "responses": {"200": response}}
+        operation = {"tags": ["health"], "summary": summary, "security": [{}], "responses": {"200": response, **errors}}
         api.spec.path(rule=rules[path], operations={"get": operation})
 
 
 def _register_blueprints(app):
-    from . import health, web
+    from . import api_docs, health, web
     from .auth.routes import blp as auth_blp
     from .discovery.commands import cli as discovery_cli
     from .discovery.routes import blp as discovery_blp
@@ -137,6 +141,7 @@ def _register_blueprints(app):
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
+    app.register_blueprint(api_docs.bp)
     _describe_the_documentation(app)
     app.register_blueprint(web.bp)
     app.cli.add_command(discovery_cli)

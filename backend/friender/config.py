@@ -108,7 +108,7 @@ class BaseConfig:
     OPENAPI_URL_PREFIX = "/api"
     OPENAPI_JSON_PATH = "openapi.json"
     OPENAPI_SWAGGER_UI_PATH = "docs"
-    OPENAPI_SWAGGER_UI_URL = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/"
+    OPENAPI_SWAGGER_UI_URL = "/api/docs/assets/"  # bundled: see api_docs.py
     API_SPEC_OPTIONS = {
         "servers": [{"url": "/"}],
         "security": [{"bearerAuth": []}],

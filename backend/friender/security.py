@@ -5,10 +5,10 @@ from urllib.parse import urlsplit
 from flask import request
 
 API_POLICY = "default-src 'none'; frame-ancestors 'none'"
-# Swagger UI's assets come from its CDN and it starts with an inline script.
+# Swagger UI's assets are served by the app (api_docs.py); its page starts with an inline script.
 DOCS_POLICY = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https://cdn.jsdelivr.net; "
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
 )
 

@@ -1,5 +1,7 @@
 """The error shape everywhere, health, the OpenAPI document and configuration safety."""
 
+import re
+
 import pytest
 
 from friender import create_app
@@ -65,18 +67,34 @@ def test_openapi_document_describes_every_api_route_with_bearer_auth(client, app
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/"):
             continue
-        path = rule.rule.replace("<int:", "{").replace("<", "{").replace(">", "}")
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert (path, method) in documented, (path, method)
     assert spec["paths"]["/api/auth/login"]["post"]["security"] == [{}]
     assert spec["paths"]["/api/docs"]["get"]["security"] == [{}]  # the document describes itself and its UI
 
 
-def test_docs_page_is_served(client):
+def test_docs_page_is_served_with_its_own_assets(client):
     response = client.get("/api/docs")
+    page = response.get_data(as_text=True)
 
     assert response.status_code == 200
-    assert "swagger" in response.get_data(as_text=True).lower()
+    assert "swagger" in page.lower()
+    # Offline: every script and stylesheet comes from the app itself, and the CSP allows no other origin.
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert assets and all(url.startswith("/api/docs/assets/") for url in assets)
+    for url in assets:
+        asset = client.get(url)
+        assert asset.status_code == 200 and len(asset.data) > 1000, url
+    assert "http" not in response.headers["Content-Security-Policy"]
+
+
+def test_docs_assets_stay_inside_the_bundle(client):
+    outside = ("../../__init__.py", "%2e%2e/api_docs.py", "nope.js")
+    for path in ("/api/docs/assets/" + name for name in outside):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert response.get_json()["error"] == "not_found"
 
 
 def test_production_refuses_to_start_without_a_strong_secret_or_database(monkeypatch):
@@ -97,12 +115,16 @@ def test_production_cookies_are_secure(database_url):
     assert app.config["BCRYPT_LOG_ROUNDS"] == 12
 
 
-def test_development_generates_and_keeps_a_signing_key(tmp_path, monkeypatch):
-    first = create_app({"FRIENDER_ENV": "development", "JWT_SECRET_KEY": None, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
-    second = create_app({"FRIENDER_ENV": "development", "JWT_SECRET_KEY": None, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+def test_development_generates_and_keeps_a_signing_key(tmp_path):
+    settings = {"FRIENDER_ENV": "development", "JWT_SECRET_KEY": None, "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+    first = create_app(settings, instance_path=str(tmp_path / "one"))
+    second = create_app(settings, instance_path=str(tmp_path / "one"))
+    elsewhere = create_app(settings, instance_path=str(tmp_path / "two"))
 
     assert len(first.config["JWT_SECRET_KEY"]) >= 32
+    assert (tmp_path / "one" / "jwt-secret").read_text().strip() == first.config["JWT_SECRET_KEY"]
     assert first.config["JWT_SECRET_KEY"] == second.config["JWT_SECRET_KEY"]
+    assert elsewhere.config["JWT_SECRET_KEY"] != first.config["JWT_SECRET_KEY"]
 
 
 def test_client_routes_fall_back_to_the_built_app_but_api_does_not(database_url, tmp_path):
