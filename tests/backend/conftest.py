@@ -1,9 +1,11 @@
 """Fixtures for the backend suite.
 
 The schema is built once per run by the Alembic migrations (never ``create_all``), on SQLite by
-default or on PostgreSQL when ``TEST_DATABASE_URL`` or ``DATABASE_URL`` points at it. Each test
-gets a fresh app and every table is emptied after it, which (unlike a rolled-back transaction)
-also holds for tests that use threads or a live server.
+default or on PostgreSQL when ``TEST_DATABASE_URL`` points at it. Only that variable is read:
+the suite drops the schema of the database it names, so it never touches ``DATABASE_URL``'s
+database (the one a developer runs the app against). Each test gets a fresh app and every
+table is emptied after it, which (unlike a rolled-back transaction) also holds for tests that
+use threads or a live server.
 """
 
 import itertools
@@ -22,7 +24,7 @@ from .support import PASSWORD, SignedInUser
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     """The database under test, migrated to the latest revision once per run."""
-    url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    url = os.environ.get("TEST_DATABASE_URL")
     if not url:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
     engine = sa.create_engine(url)
