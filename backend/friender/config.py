@@ -36,7 +36,9 @@ class BaseConfig:
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL")
     # No pre-ping round trip per request: a connection lost to an outage raises a disconnect
     # error (a 503), which makes SQLAlchemy discard the whole pool; the next request reconnects.
-    SQLALCHEMY_ENGINE_OPTIONS = {}
+    # Bound parameters (password hashes, token ids, message bodies) never reach a log line or an
+    # exception message, even with SQLALCHEMY_ECHO on.
+    SQLALCHEMY_ENGINE_OPTIONS = {"hide_parameters": True}
 
     JWT_SECRET_KEY = _env("JWT_SECRET_KEY")
     JWT_ALGORITHM = "HS256"
