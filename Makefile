@@ -45,8 +45,12 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# PostgreSQL when one answers on 127.0.0.1:5432 (a database of this checkout's own), else SQLite;
+# TEST_DATABASE_URL overrides. The suite drops that database's schema, so never DATABASE_URL's.
 test-backend: install
-	$(BIN)/pytest
+	@url="$${TEST_DATABASE_URL:-$$($(BIN)/python tests/local_postgres.py)}"; \
+	echo "backend suite on $${url:-SQLite (no PostgreSQL on 127.0.0.1:5432)}"; \
+	TEST_DATABASE_URL="$$url" $(BIN)/pytest
 
 test-frontend:
 	@if [ -f frontend/package.json ]; then cd frontend && npm ci --no-audit --no-fund && npm test; fi
