@@ -10,7 +10,7 @@ FLASK := $(BIN)/flask --app friender
 WORKERS ?= $(if $(REDIS_URL),4,1)
 THREADS ?= 32
 
-.PHONY: install run dev migrate seed frontend test lint test-backend test-frontend test-e2e loadtest bench-discovery bench-messages clean
+.PHONY: install run dev migrate seed frontend frontend-deps test lint test-backend test-frontend test-e2e loadtest bench-discovery bench-messages clean
 
 install: $(VENV)/.installed
 
@@ -41,9 +41,18 @@ dev: install migrate
 
 test: install lint test-backend test-frontend test-e2e
 
-lint: install
+lint: install frontend-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@if [ -f frontend/package.json ]; then cd frontend && FRIENDER_PYTHON=$(abspath $(BIN))/python npm run --silent generate-api -- --check; fi
+
+# The frontend's packages for lint (ESLint, the API type generator); reinstalled when the lock changes.
+frontend-deps:
+	@if [ -f frontend/package.json ]; then $(MAKE) --no-print-directory frontend/node_modules/.installed; fi
+
+frontend/node_modules/.installed: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	touch $@
 
 # PostgreSQL when one answers on 127.0.0.1:5432 (a database of this checkout's own), else SQLite;
 # TEST_DATABASE_URL overrides. The suite drops that database's schema, so never DATABASE_URL's.
