@@ -72,12 +72,12 @@ def record_swipe(swiper, user_id, liked):
     # Built before the commit: a block committed right after this one may delete the match at
     # once, and the answer must still describe the match this request made.
     other = db.session.get(User, user_id)
-    views = [MatchView(match, viewer, person) for viewer, person in ((swiper, other), (other, swiper))]
-    announcements = [(view.user.id, MatchSchema().dump(view)) for view in reversed(views)]
+    mine, theirs = MatchView(match, swiper, other), MatchView(match, other, swiper)
+    announcements = [(swiper.id, MatchSchema().dump(mine)), (other.id, MatchSchema().dump(theirs))]
     db.session.commit()
     for viewer_id, data in announcements:
         events.publish(viewer_id, "match", data)
-    return views[0]
+    return mine
 
 
 # Swipes are the hottest write: their statements are built once (building one per request cost
