@@ -116,6 +116,7 @@ def _describe_the_documentation(app):
 
 def _register_blueprints(app):
     from . import api_docs, health, web
+    from .account.routes import blp as account_blp
     from .auth.routes import blp as auth_blp
     from .discovery.commands import cli as discovery_cli
     from .discovery.routes import blp as discovery_blp
@@ -137,6 +138,7 @@ def _register_blueprints(app):
         safety_blp,
         messages_blp,
         events_blp,
+        account_blp,
         health.blp,
     )
     for blueprint in blueprints:

@@ -22,8 +22,9 @@ from sqlalchemy.orm import selectinload
 
 from ..errors import ProfileIncomplete
 from ..extensions import db
-from ..models import Block, Swipe, User
+from ..models import Swipe, User
 from ..profiles.service import profile_view
+from ..relationships import not_blocked_with_viewer
 from . import index
 
 # When even the viewer's least popular tag is among this many most popular ones, first look only
@@ -105,8 +106,7 @@ def _excluded(column):
     return f"""
         {column} <> :viewer_id
         AND {column} NOT IN (SELECT swipee_id FROM {Swipe.__tablename__} WHERE swiper_id = :viewer_id)
-        AND {column} NOT IN (SELECT blocked_id FROM {Block.__tablename__} WHERE blocker_id = :viewer_id)
-        AND {column} NOT IN (SELECT blocker_id FROM {Block.__tablename__} WHERE blocked_id = :viewer_id)
+        AND {not_blocked_with_viewer(column)}
     """
 
 

@@ -23,7 +23,7 @@ from ..extensions import db
 from ..messages.service import conversation_summaries
 from ..models import Match, Swipe, User
 from ..profiles.service import profile_view
-from ..safety import service as safety
+from ..relationships import can_see, lock_pair, member_of, ordered_pair
 from .schemas import MatchSchema
 
 
@@ -46,10 +46,6 @@ class EndedMatch(NamedTuple):
     user_ids: tuple[int, ...]
 
 
-def _pair(user_id, other_id):
-    return (user_id, other_id) if user_id < other_id else (other_id, user_id)
-
-
 def record_swipe(swiper, user_id, liked):
     """Record the swiper's one decision about ``user_id``; return the :class:`MatchView` it made, or None.
 
@@ -58,10 +54,10 @@ def record_swipe(swiper, user_id, liked):
     swiper_id = swiper.id
     if user_id == swiper_id:
         raise ValidationFailed("You cannot swipe on yourself.", fields={"user_id": ["You cannot swipe on yourself."]})
-    if not safety.can_see(swiper_id, user_id):
+    if not can_see(swiper_id, user_id):
         raise NotFound("No such user.")
     if liked:
-        _lock_pair(swiper_id, user_id)
+        lock_pair(swiper_id, user_id)
     try:
         db.session.execute(_INSERT_SWIPE, {"swiper_id": swiper_id, "swipee_id": user_id, "liked": liked})
     except IntegrityError:
@@ -77,12 +73,6 @@ def record_swipe(swiper, user_id, liked):
     return MatchView(match, swiper, other)
 
 
-def _lock_pair(user_id, other_id):
-    """Serialise Yeses between one pair until this transaction ends (PostgreSQL; SQLite needs nothing)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(*_pair(user_id, other_id))))
-
-
 # Swipes are the hottest write: their statements are built once (building one per request cost
 # about as much CPU as running it) and the insert skips the ORM's unit of work.
 _INSERT_SWIPE = sa.insert(Swipe)
@@ -95,7 +85,7 @@ def _match_if_mutual(swiper_id, swipee_id):
     """Add the pair's match to the transaction when the other side already said Yes; else None."""
     if db.session.scalar(_SAID_YES, {"swiper_id": swipee_id, "swipee_id": swiper_id}) is None:
         return None
-    low, high = _pair(swiper_id, swipee_id)
+    low, high = ordered_pair(swiper_id, swipee_id)
     match = Match(user_low_id=low, user_high_id=high)
     db.session.add(match)
     return match
@@ -112,7 +102,7 @@ def list_matches(user):
         sa.select(Match, User)
         .join(User, User.id == other_id)
         .options(selectinload(User.photos))
-        .where(sa.or_(Match.user_low_id == user.id, Match.user_high_id == user.id))
+        .where(member_of(user.id))
         .order_by(Match.last_activity_at.desc(), Match.id.desc())
     ).all()
     summaries = conversation_summaries(user.id, [match.id for match, _other in rows])
@@ -124,8 +114,8 @@ def list_matches(user):
 
 def unmatch(user, match_id):
     """End one of the user's matches for both members; its messages go with it. Not theirs → 404."""
-    match = db.session.get(Match, match_id)
-    if match is None or user.id not in (match.user_low_id, match.user_high_id):
+    match = db.session.scalar(sa.select(Match).where(Match.id == match_id, member_of(user.id)))
+    if match is None:
         raise NotFound("No such match.")
     ended = remove_match(match)
     db.session.commit()
@@ -144,7 +134,7 @@ def remove_match_between(user_id, other_id):
 
     Returns its :class:`EndedMatch`, or None when there was no match.
     """
-    low, high = _pair(user_id, other_id)
+    low, high = ordered_pair(user_id, other_id)
     match = db.session.scalar(sa.select(Match).where(Match.user_low_id == low, Match.user_high_id == high))
     return remove_match(match) if match is not None else None
 
@@ -154,8 +144,7 @@ def ended_matches_of(user_id):
 
     For a deleted account: its matches are announced to the people left, once they are gone.
     """
-    mine = sa.or_(Match.user_low_id == user_id, Match.user_high_id == user_id)
-    matches = db.session.scalars(sa.select(Match).where(mine))
+    matches = db.session.scalars(sa.select(Match).where(member_of(user_id)))
     return [EndedMatch(match.id, (match.other_user_id(user_id),)) for match in matches]
 
 

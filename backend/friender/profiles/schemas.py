@@ -51,12 +51,6 @@ class ProfileUpdateSchema(Schema):
         return data
 
 
-class DeleteAccountSchema(Schema):
-    """``DELETE /api/me`` body: the password, to confirm."""
-
-    password = fields.String(required=True, validate=validate.Length(min=1, max=128))
-
-
 class PhotoSchema(Schema):
     """A photo as the browser sees it: signed URLs, size and a BlurHash placeholder."""
 

@@ -1,13 +1,10 @@
-"""Profile rules: editing one's own profile, deleting the account, showing a public profile."""
+"""Profile rules: editing one's own profile, showing a public profile."""
 
-import sqlalchemy as sa
-
-from ..auth.service import check_password
-from ..errors import Forbidden, NotFound
+from ..errors import NotFound
 from ..extensions import db
 from ..geo import distance_miles, lookup_zip, whole_miles
-from ..models import Photo, User
-from ..storage import remove_objects
+from ..models import User
+from ..relationships import blocked_between
 
 
 class ProfileView:
@@ -37,26 +34,6 @@ def update_profile(user, changes):
     return user
 
 
-def delete_account(user, password):
-    """Delete the account and everything that cascades from it, once the password is confirmed.
-
-    The photos' storage objects go after the rows; any that cannot be deleted now are logged
-    and removed by ``flask storage sweep``.
-    """
-    from ..matches.service import announce_unmatch, ended_matches_of  # matches builds on this module
-
-    if not check_password(user, password):
-        raise Forbidden("That password is not correct.")
-    photos = db.session.scalars(sa.select(Photo).where(Photo.user_id == user.id)).all()
-    keys = [key for photo in photos for key in photo.object_keys]
-    ended = ended_matches_of(user.id)
-    db.session.delete(user)
-    db.session.commit()
-    remove_objects(keys)
-    for match in ended:  # the other people's open chats learn at once that the match is gone
-        announce_unmatch(match)
-
-
 def shared_tags(viewer, other):
     """The other person's hobbies and interests that the viewer also has, compared case-insensitively."""
     mine = {tag.lower() for tag in [*viewer.hobbies, *viewer.interests]}
@@ -73,8 +50,6 @@ def public_profile(viewer, user_id):
 
     Unknown users and users with a block either way are both 404, so a block reveals nothing.
     """
-    from ..safety.service import blocked_between  # safety builds on this module, so import at call time
-
     user = db.session.get(User, user_id)
     if user is None or blocked_between(viewer.id, user_id):
         raise NotFound("No such user.")
