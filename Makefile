@@ -44,6 +44,7 @@ test: install lint test-backend test-frontend test-e2e
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 # PostgreSQL when one answers on 127.0.0.1:5432 (a database of this checkout's own), else SQLite;
 # TEST_DATABASE_URL overrides. The suite drops that database's schema, so never DATABASE_URL's.

@@ -1,5 +1,7 @@
 """Profile rules: editing one's own profile, showing a public profile."""
 
+from dataclasses import dataclass
+
 from ..errors import NotFound
 from ..extensions import db
 from ..geo import distance_miles, lookup_zip, whole_miles
@@ -7,19 +9,24 @@ from ..models import User
 from ..relationships import blocked_between
 
 
+@dataclass(frozen=True)
 class ProfileView:
     """A user as another viewer sees them: the user's public fields plus viewer-relative ones.
 
-    ``distance_miles`` and ``shared_interests`` exist only when known, so the schema leaves
-    them out otherwise.
+    ``distance_miles`` is None when either side has no location; the schema then leaves it out.
     """
 
-    def __init__(self, user, **viewer_relative):
-        self.user = user
-        self.__dict__.update(viewer_relative)
-
-    def __getattr__(self, name):
-        return getattr(self.user, name)
+    id: int
+    username: str
+    display_name: str | None
+    bio: str
+    hobbies: list
+    interests: list
+    city: str | None
+    state: str | None
+    photos: list
+    shared_interests: list
+    distance_miles: int | None = None
 
 
 def update_profile(user, changes):
@@ -58,9 +65,19 @@ def public_profile(viewer, user_id):
 
 def profile_view(viewer, user):
     """``user`` as ``viewer`` sees them: shared tags, and the distance when both have a location."""
-    relative = {"shared_interests": shared_tags(viewer, user)}
+    distance = None
     if None not in (viewer.latitude, user.latitude):
-        relative["distance_miles"] = whole_miles(
-            distance_miles(viewer.latitude, viewer.longitude, user.latitude, user.longitude)
-        )
-    return ProfileView(user, **relative)
+        distance = whole_miles(distance_miles(viewer.latitude, viewer.longitude, user.latitude, user.longitude))
+    return ProfileView(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        bio=user.bio,
+        hobbies=user.hobbies,
+        interests=user.interests,
+        city=user.city,
+        state=user.state,
+        photos=user.photos,
+        shared_interests=shared_tags(viewer, user),
+        distance_miles=distance,
+    )
