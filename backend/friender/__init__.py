@@ -81,13 +81,16 @@ def _init_extensions(app):
     jwt.user_lookup_loader(lambda _header, payload: auth_service.load_user(payload))
     register_jwt_handlers(jwt)
 
+    from .discovery.service import init_discovery
     from .events import init_events
 
     init_events(app)
 
     with app.app_context():
-        if db.engine.dialect.name == "sqlite":
+        dialect_name = db.engine.dialect.name
+        if dialect_name == "sqlite":
             _enable_sqlite_foreign_keys(db.engine)
+    init_discovery(app, dialect_name)
 
 
 def _enable_sqlite_foreign_keys(engine):
