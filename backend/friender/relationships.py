@@ -6,7 +6,13 @@
   discovery's hand-written SQL).
 - A match belongs to its two members (:func:`member_of`); it is active, so they may talk in
   it, while neither blocked the other (:func:`active_matches_of`, :func:`active_match`).
-- Writes that depend on the pair's state take the pair lock (:func:`lock_pair`) first.
+- Every change to what the pair is to each other takes the pair's lock (:func:`lock_pair`):
+  a Yes that may make a match and a block that must remove it take the same lock, so one of
+  them always sees the other's committed result, and a block racing the matching Yes ends
+  "blocked, no match" whichever arrives first. On PostgreSQL the lock is a transaction-scoped
+  advisory lock on the ordered pair. SQLite serialises write transactions, so there the rule is
+  that both write first (the swipe or the block row) and read the pair's state after that
+  write, inside the same transaction; nothing can commit in between.
 
 This module imports only the models and the extensions, so every layer above may use it.
 """
@@ -23,7 +29,7 @@ def ordered_pair(user_id, other_id):
 
 
 def block_either_way(user_id, other_id):
-    """SQL condition: one of the two has blocked the other (ids or columns)."""
+    """SQL condition: one of the two has blocked the other (ids, bind parameters or columns)."""
     return sa.exists().where(
         sa.or_(
             sa.and_(Block.blocker_id == user_id, Block.blocked_id == other_id),
@@ -76,11 +82,6 @@ def active_match(user_id, match_id):
 
 
 def lock_pair(user_id, other_id):
-    """Serialise writes about one pair until this transaction ends.
-
-    PostgreSQL: a transaction-scoped advisory lock on the ordered pair, so a second writer waits
-    for the first to commit and then sees its rows. SQLite serialises every write transaction
-    already, so nothing is needed there.
-    """
+    """Hold the pair's lock until the current transaction ends (PostgreSQL; see the module docstring for SQLite)."""
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(*ordered_pair(user_id, other_id))))

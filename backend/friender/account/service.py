@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from ..auth.service import check_password
 from ..errors import Forbidden
+from ..events import end_streams
 from ..extensions import db
 from ..matches.service import announce_unmatch, ended_matches_of
 from ..models import Photo
@@ -25,8 +26,10 @@ def delete_account(user, password):
     photos = db.session.scalars(sa.select(Photo).where(Photo.user_id == user.id)).all()
     keys = [key for photo in photos for key in photo.object_keys]
     ended = ended_matches_of(user.id)
+    user_id = user.id
     db.session.delete(user)
     db.session.commit()
+    end_streams(user_id)
     remove_objects(keys)
     for match in ended:  # the other people's open chats learn at once that the match is gone
         announce_unmatch(match)

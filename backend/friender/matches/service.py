@@ -3,9 +3,9 @@
 One decision per person and pair (a unique constraint); a match when both said yes, stored as
 the ordered pair (another unique constraint). A swipe and the match it makes are one
 transaction, so a failure leaves neither. Two simultaneous Yeses between the same pair must not
-both miss each other: on PostgreSQL a Yes takes a transaction-scoped advisory lock on the pair
-before writing, so the later one waits for the earlier to commit and then sees it; SQLite
-serialises every write transaction, and its transaction begins with the swipe's INSERT.
+both miss each other, and a block racing the matching Yes must not leave a match: a Yes takes
+the pair's lock (``friender.relationships.lock_pair``, which blocks take too) and reads the other's Yes
+and any block only after its own INSERT, so it sees whatever the racing request committed.
 
 Both members' event streams hear of a new match (``match``) and of an ended one (``unmatch``,
 after an unmatch or a block), once the change is committed.
@@ -23,7 +23,7 @@ from ..extensions import db
 from ..messages.service import conversation_summaries
 from ..models import Match, Swipe, User
 from ..profiles.service import profile_view
-from ..relationships import can_see, lock_pair, member_of, ordered_pair
+from ..relationships import block_either_way, can_see, lock_pair, member_of, ordered_pair
 from .schemas import MatchSchema
 
 
@@ -64,26 +64,41 @@ def record_swipe(swiper, user_id, liked):
         db.session.rollback()
         raise Conflict("You have already decided about this person.") from None
     match = _match_if_mutual(swiper_id, user_id) if liked else None
-    db.session.commit()
     if match is None:
+        db.session.commit()
         return None
+    db.session.flush()
+    # Built before the commit: a block committed right after this one may delete the match at
+    # once, and the answer must still describe the match this request made.
     other = db.session.get(User, user_id)
-    for viewer, person in ((swiper, other), (other, swiper)):
-        events.publish(viewer.id, "match", MatchSchema().dump(MatchView(match, viewer, person)))
-    return MatchView(match, swiper, other)
+    mine, theirs = MatchView(match, swiper, other), MatchView(match, other, swiper)
+    announcements = [(swiper.id, MatchSchema().dump(mine)), (other.id, MatchSchema().dump(theirs))]
+    db.session.commit()
+    for viewer_id, data in announcements:
+        events.publish(viewer_id, "match", data)
+    return mine
 
 
 # Swipes are the hottest write: their statements are built once (building one per request cost
 # about as much CPU as running it) and the insert skips the ORM's unit of work.
 _INSERT_SWIPE = sa.insert(Swipe)
-_SAID_YES = sa.select(Swipe.id).where(
-    Swipe.swiper_id == sa.bindparam("swiper_id"), Swipe.swipee_id == sa.bindparam("swipee_id"), Swipe.liked
+_SWIPER, _SWIPEE = sa.bindparam("swiper_id"), sa.bindparam("swipee_id")
+_PAIR_STATE = sa.select(
+    block_either_way(_SWIPER, _SWIPEE).label("blocked"),
+    sa.exists().where(Swipe.swiper_id == _SWIPEE, Swipe.swipee_id == _SWIPER, Swipe.liked).label("said_yes"),
 )
 
 
 def _match_if_mutual(swiper_id, swipee_id):
-    """Add the pair's match to the transaction when the other side already said Yes; else None."""
-    if db.session.scalar(_SAID_YES, {"swiper_id": swipee_id, "swipee_id": swiper_id}) is None:
+    """Add the pair's match to the transaction when the other side already said Yes; else None.
+
+    A block committed while this Yes waited for the pair's lock → :class:`NotFound`, nothing stored.
+    """
+    state = db.session.execute(_PAIR_STATE, {"swiper_id": swiper_id, "swipee_id": swipee_id}).one()
+    if state.blocked:
+        db.session.rollback()
+        raise NotFound("No such user.")
+    if not state.said_yes:
         return None
     low, high = ordered_pair(swiper_id, swipee_id)
     match = Match(user_low_id=low, user_high_id=high)
@@ -131,6 +146,9 @@ def remove_match(match):
 
 def remove_match_between(user_id, other_id):
     """Remove the two users' match, if any, in the caller's transaction (blocking does this).
+
+    The caller holds the pair's lock and has written in this transaction already (see
+    ``friender.relationships``), so a match committed by a racing Yes is seen and removed.
 
     Returns its :class:`EndedMatch`, or None when there was no match.
     """

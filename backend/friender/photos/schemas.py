@@ -15,7 +15,7 @@ class PhotoSchema(Schema):
     thumb_url = fields.String(required=True)
     width = fields.Integer(required=True)
     height = fields.Integer(required=True)
-    blurhash = fields.String(required=True)
+    blurhash = fields.String(required=True, allow_none=True)
     position = fields.Integer(required=True)
     created_at = UtcDateTime(required=True)
 

@@ -11,6 +11,7 @@ from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..matches import service as matches
 from ..models import Block, Report, User
+from ..relationships import lock_pair
 
 
 def _other_user(user, user_id, action):
@@ -29,13 +30,17 @@ def block_user(blocker, user_id):
     """
     blocked = _other_user(blocker, user_id, "block")
     block = Block(blocker_id=blocker.id, blocked_id=blocked.id)
+    # The pair's lock, then the block's own row, and only then the match: a matching Yes racing
+    # this block either committed its match before (removed here) or sees the block (no match).
+    lock_pair(blocker.id, blocked.id)
+    db.session.add(block)
     try:
-        ended = matches.remove_match_between(blocker.id, blocked.id)
-        db.session.add(block)
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:
         db.session.rollback()
         raise Conflict("You have already blocked this person.") from None
+    ended = matches.remove_match_between(blocker.id, blocked.id)
+    db.session.commit()
     if ended is not None:
         matches.announce_unmatch(ended)
     return block
