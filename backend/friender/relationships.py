@@ -71,6 +71,17 @@ def member_of(user_id):
     return sa.or_(Match.user_low_id == user_id, Match.user_high_id == user_id)
 
 
+def other_member(user_id):
+    """SQL expression: the member of ``Match`` who is not ``user_id``."""
+    return sa.case((Match.user_low_id == user_id, Match.user_high_id), else_=Match.user_low_id)
+
+
+def match_of_pair(user_id, other_id):
+    """SQL condition: ``Match`` is the two users' match (stored as their ordered pair)."""
+    low, high = ordered_pair(user_id, other_id)
+    return sa.and_(Match.user_low_id == low, Match.user_high_id == high)
+
+
 def active_matches_of(user_id):
     """SQL condition: ``Match`` is one of ``user_id``'s matches and neither member blocked the other."""
     return sa.and_(member_of(user_id), ~block_either_way(Match.user_low_id, Match.user_high_id))

@@ -23,7 +23,7 @@ from ..extensions import db
 from ..messages.service import conversation_summaries
 from ..models import Match, Swipe, User
 from ..profiles.service import profile_view
-from ..relationships import block_either_way, can_see, lock_pair, member_of, ordered_pair
+from ..relationships import block_either_way, can_see, lock_pair, match_of_pair, member_of, ordered_pair, other_member
 from .schemas import MatchSchema
 
 
@@ -112,7 +112,7 @@ def list_matches(user):
     A constant number of queries whatever the number of matches: the matches with the other
     people, their photos, then every conversation's last message and unread count at once.
     """
-    other_id = sa.case((Match.user_low_id == user.id, Match.user_high_id), else_=Match.user_low_id)
+    other_id = other_member(user.id)
     rows = db.session.execute(
         sa.select(Match, User)
         .join(User, User.id == other_id)
@@ -152,8 +152,7 @@ def remove_match_between(user_id, other_id):
 
     Returns its :class:`EndedMatch`, or None when there was no match.
     """
-    low, high = ordered_pair(user_id, other_id)
-    match = db.session.scalar(sa.select(Match).where(Match.user_low_id == low, Match.user_high_id == high))
+    match = db.session.scalar(sa.select(Match).where(match_of_pair(user_id, other_id)))
     return remove_match(match) if match is not None else None
 
 
