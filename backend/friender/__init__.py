@@ -82,13 +82,16 @@ def _init_extensions(app):
     jwt.user_lookup_loader(lambda _header, payload: auth_service.load_user(payload))
     register_jwt_handlers(jwt)
 
+    from .discovery.service import init_discovery
     from .events import init_events
 
     init_events(app)
 
     with app.app_context():
-        if db.engine.dialect.name == "sqlite":
+        dialect_name = db.engine.dialect.name
+        if dialect_name == "sqlite":
             _enable_sqlite_foreign_keys(db.engine)
+    init_discovery(app, dialect_name)
 
 
 def _enable_sqlite_foreign_keys(engine):
@@ -117,6 +120,7 @@ def _describe_the_documentation(app):
 
 def _register_blueprints(app):
     from . import api_docs, health, web
+    from .account.routes import blp as account_blp
     from .auth.routes import blp as auth_blp
     from .discovery.commands import cli as discovery_cli
     from .discovery.routes import blp as discovery_blp
@@ -138,6 +142,7 @@ def _register_blueprints(app):
         safety_blp,
         messages_blp,
         events_blp,
+        account_blp,
         health.blp,
     )
     for blueprint in blueprints:

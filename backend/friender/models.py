@@ -221,8 +221,8 @@ class Photo(db.Model):
         return [self.main_key, self.thumb_key, self.upload_key]
 
 
-# A user's shown photos in display order; ``selectinload(User.photos)`` or
-# ``friender.photos.service.load_photos(users)`` fetches them for a whole page in one query.
+# A user's shown photos in display order; ``selectinload(User.photos)`` fetches them for a whole
+# page in one query.
 User.photos = db.relationship(
     Photo,
     primaryjoin=sa.and_(User.id == Photo.user_id, Photo.status == Photo.READY),

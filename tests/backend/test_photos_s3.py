@@ -18,7 +18,7 @@ from PIL import Image
 
 from friender.extensions import db
 from friender.models import Photo, utcnow
-from friender.photos.service import sweep_storage
+from friender.photos.sweep import sweep_storage
 from friender.storage import create_storage, get_storage
 
 from . import photo_files as files

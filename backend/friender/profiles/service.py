@@ -1,29 +1,32 @@
-"""Profile rules: editing one's own profile, deleting the account, showing a public profile."""
+"""Profile rules: editing one's own profile, showing a public profile."""
 
-import sqlalchemy as sa
+from dataclasses import dataclass
 
-from ..auth.service import check_password
-from ..errors import Forbidden, NotFound
-from ..events import end_streams
+from ..errors import NotFound
 from ..extensions import db
 from ..geo import distance_miles, lookup_zip, whole_miles
-from ..models import Photo, User
-from ..storage import remove_objects
+from ..models import User
+from ..relationships import blocked_between
 
 
+@dataclass(frozen=True)
 class ProfileView:
     """A user as another viewer sees them: the user's public fields plus viewer-relative ones.
 
-    ``distance_miles`` and ``shared_interests`` exist only when known, so the schema leaves
-    them out otherwise.
+    ``distance_miles`` is None when either side has no location; the schema then leaves it out.
     """
 
-    def __init__(self, user, **viewer_relative):
-        self.user = user
-        self.__dict__.update(viewer_relative)
-
-    def __getattr__(self, name):
-        return getattr(self.user, name)
+    id: int
+    username: str
+    display_name: str | None
+    bio: str
+    hobbies: list
+    interests: list
+    city: str | None
+    state: str | None
+    photos: list
+    shared_interests: list
+    distance_miles: int | None = None
 
 
 def update_profile(user, changes):
@@ -36,28 +39,6 @@ def update_profile(user, changes):
         setattr(user, name, value)
     db.session.commit()
     return user
-
-
-def delete_account(user, password):
-    """Delete the account and everything that cascades from it, once the password is confirmed.
-
-    The photos' storage objects go after the rows; any that cannot be deleted now are logged
-    and removed by ``flask storage sweep``.
-    """
-    from ..matches.service import announce_unmatch, ended_matches_of  # matches builds on this module
-
-    if not check_password(user, password):
-        raise Forbidden("That password is not correct.")
-    photos = db.session.scalars(sa.select(Photo).where(Photo.user_id == user.id)).all()
-    keys = [key for photo in photos for key in photo.object_keys]
-    ended = ended_matches_of(user.id)
-    user_id = user.id
-    db.session.delete(user)
-    db.session.commit()
-    end_streams(user_id)
-    remove_objects(keys)
-    for match in ended:  # the other people's open chats learn at once that the match is gone
-        announce_unmatch(match)
 
 
 def shared_tags(viewer, other):
@@ -76,8 +57,6 @@ def public_profile(viewer, user_id):
 
     Unknown users and users with a block either way are both 404, so a block reveals nothing.
     """
-    from ..safety.service import blocked_between  # safety builds on this module, so import at call time
-
     user = db.session.get(User, user_id)
     if user is None or blocked_between(viewer.id, user_id):
         raise NotFound("No such user.")
@@ -86,9 +65,19 @@ def public_profile(viewer, user_id):
 
 def profile_view(viewer, user):
     """``user`` as ``viewer`` sees them: shared tags, and the distance when both have a location."""
-    relative = {"shared_interests": shared_tags(viewer, user)}
+    distance = None
     if None not in (viewer.latitude, user.latitude):
-        relative["distance_miles"] = whole_miles(
-            distance_miles(viewer.latitude, viewer.longitude, user.latitude, user.longitude)
-        )
-    return ProfileView(user, **relative)
+        distance = whole_miles(distance_miles(viewer.latitude, viewer.longitude, user.latitude, user.longitude))
+    return ProfileView(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        bio=user.bio,
+        hobbies=user.hobbies,
+        interests=user.interests,
+        city=user.city,
+        state=user.state,
+        photos=user.photos,
+        shared_interests=shared_tags(viewer, user),
+        distance_miles=distance,
+    )
