@@ -44,7 +44,7 @@ test: install lint test-backend test-frontend test-e2e
 lint: install frontend-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	@if [ -f frontend/package.json ]; then cd frontend && FRIENDER_PYTHON=$(abspath $(BIN))/python npm run --silent generate-api -- --check; fi
+	@if [ -f frontend/package.json ]; then cd frontend && FRIENDER_PYTHON=$(abspath $(BIN))/python npm run --silent generate-api -- --check && npm run --silent lint; fi
 
 # The frontend's packages for lint (ESLint, the API type generator); reinstalled when the lock changes.
 frontend-deps:
