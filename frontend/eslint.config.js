@@ -47,6 +47,18 @@ export default tseslint.config(
     rules: {
       'import-x/no-restricted-paths': ['error', { zones: boundaries }],
       'import-x/no-cycle': 'error',
+      // Query keys come from the factories in src/lib/query-keys.ts, never spelled inline.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'Property[key.name="queryKey"] > ArrayExpression',
+          message: 'Use a key factory from @/lib/query-keys instead of an inline array.',
+        },
+        {
+          selector: 'CallExpression[callee.property.name=/^(get|set)QueryData$/] > ArrayExpression.arguments:first-child',
+          message: 'Use a key factory from @/lib/query-keys instead of an inline array.',
+        },
+      ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
       '@typescript-eslint/consistent-type-imports': 'error',
       // An async function that fills a Promise-returning slot (fetch-event-source's onopen, a
