@@ -451,6 +451,13 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description Too many streams open for this account or from this address */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 /** @description The event broker (Redis) is unavailable */
                 503: {
                     headers: {
