@@ -65,6 +65,10 @@ class BaseConfig:
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "5 per minute")
     SIGNUP_RATE_LIMIT = _env("SIGNUP_RATE_LIMIT", "20 per hour")
     MESSAGE_RATE_LIMIT = _env("MESSAGE_RATE_LIMIT", "30 per minute")
+    # Changes of one's ZIP code or friend radius allowed in any LOCATION_CHANGE_WINDOW: each one
+    # is a new vantage point for reading other people's distances.
+    LOCATION_CHANGE_LIMIT = _env_int("LOCATION_CHANGE_LIMIT", 5)
+    LOCATION_CHANGE_WINDOW = timedelta(hours=24)
 
     # Event streams: a comment line at least this often (1–15 s) keeps proxies and clients from timing out.
     EVENTS_HEARTBEAT_SECONDS = min(15.0, max(1.0, float(_env("EVENTS_HEARTBEAT_SECONDS", 15))))
