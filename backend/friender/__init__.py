@@ -12,6 +12,7 @@ from .commands import storage_cli
 from .config import config_class
 from .errors import register_error_handlers, register_jwt_handlers
 from .extensions import api, bcrypt, cors, db, jwt, limiter, migrate
+from .request_limits import init_app as init_request_limits
 from .schemas import MAX_DATABASE_ID, ErrorSchema
 from .security import register_security_headers
 from .storage import init_app as init_storage
@@ -47,6 +48,7 @@ def create_app(config=None, instance_path=None):
         count = app.config["TRUSTED_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count)
 
+    init_request_limits(app)
     _init_extensions(app)
     init_storage(app)
     _register_blueprints(app)

@@ -105,8 +105,12 @@ class BaseConfig:
     # The built React app; served with a history fallback when the folder exists.
     FRONTEND_DIST = _env("FRONTEND_DIST", str(Path(__file__).resolve().parents[2] / "frontend" / "dist"))
 
-    # 10 MB per image plus room for multipart framing and a few images per request.
+    # 10 MB per image plus room for multipart framing and a few images per request; only the
+    # upload routes accept that much, every other body is at most MAX_JSON_BODY_BYTES.
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 64 * 1024 * 1024)
+    MAX_JSON_BODY_BYTES = _env_int("MAX_JSON_BODY_BYTES", 64 * 1024)
+    # Requests answered 400/413/415/422 allowed per address before it gets 429s for a while.
+    MALFORMED_REQUEST_LIMIT = _env("MALFORMED_REQUEST_LIMIT", "120 per minute")
 
     API_TITLE = "Friender API"
     API_VERSION = "1.0.0"
@@ -163,6 +167,8 @@ class TestingConfig(BaseConfig):
     SIGNUP_RATE_LIMIT = "10000 per hour"
     LOGIN_RATE_LIMIT = "5 per minute"
     MESSAGE_RATE_LIMIT = "30 per minute"
+    # The suites send thousands of bad requests from one address; the limit's own test sets it.
+    MALFORMED_REQUEST_LIMIT = "1000000 per minute"
 
 
 class ProductionConfig(BaseConfig):
