@@ -16,6 +16,7 @@ from .request_limits import init_app as init_request_limits
 from .schemas import MAX_DATABASE_ID, ErrorSchema
 from .security import register_security_headers
 from .storage import init_app as init_storage
+from .web import serve_built_files
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -44,17 +45,17 @@ def create_app(config=None, instance_path=None):
     app.config.update(overrides)
     settings.finalize(app)
 
-    if app.config["TRUSTED_PROXY_COUNT"]:
-        count = app.config["TRUSTED_PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count)
-
     init_request_limits(app)
     _init_extensions(app)
     init_storage(app)
     _register_blueprints(app)
+    serve_built_files(app)
     register_error_handlers(app)
     register_security_headers(app)
     app.cli.add_command(storage_cli)
+    if app.config["TRUSTED_PROXY_COUNT"]:
+        count = app.config["TRUSTED_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count)
     return app
 
 
