@@ -12,6 +12,7 @@ from .commands import storage_cli
 from .config import config_class
 from .errors import register_error_handlers, register_jwt_handlers
 from .extensions import api, bcrypt, cors, db, jwt, limiter, migrate
+from .request_limits import init_app as init_request_limits
 from .schemas import MAX_DATABASE_ID, ErrorSchema
 from .security import register_security_headers
 from .storage import init_app as init_storage
@@ -44,6 +45,7 @@ def create_app(config=None, instance_path=None):
     app.config.update(overrides)
     settings.finalize(app)
 
+    init_request_limits(app)
     _init_extensions(app)
     init_storage(app)
     _register_blueprints(app)

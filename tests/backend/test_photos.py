@@ -126,6 +126,26 @@ def test_gps_exif_is_removed_and_nothing_else_survives(client, app, user):
         assert dict(image.getexif()) == {}
         assert "exif" not in image.info and "icc_profile" not in image.info
         assert b"Exif" not in stored and b"FrienderCam" not in stored
+        files.assert_no_metadata(stored)
+
+
+@pytest.mark.parametrize("original", [files.jpeg_with_metadata(), files.png_with_text()], ids=["jpeg", "png"])
+def test_comments_xmp_icc_and_every_app_segment_are_dropped(client, app, user, original):
+    assert files.HIDDEN_TEXT in original
+
+    photo = upload(client, user, ("notes.img", original)).get_json()["photos"][0]
+    download = client.get(client.get(f"/api/me/photos/{photo['id']}/download", headers=user.headers).location)
+
+    for stored in (client.get(photo["url"]).data, client.get(photo["thumb_url"]).data, download.data):
+        files.assert_no_metadata(stored)
+        assert Image.open(io.BytesIO(stored)).info.keys() <= {
+            "jfif",
+            "jfif_version",
+            "jfif_unit",
+            "jfif_density",
+            "progressive",
+            "progression",
+        }
 
 
 def test_exif_orientation_is_applied(client, app, user):
@@ -580,7 +600,7 @@ def request_upload(client, user, size, content_type="image/jpeg"):
 
 
 def test_direct_upload_then_confirm_makes_a_photo(client, app, user):
-    content = files.jpeg(size=(2000, 1000), exif=files.gps_exif())
+    content = files.jpeg_with_metadata(size=(2000, 1000))
     grant = request_upload(client, user, len(content))
 
     assert grant["url"] == "http://localhost/api/storage/upload"
@@ -595,6 +615,7 @@ def test_direct_upload_then_confirm_makes_a_photo(client, app, user):
     photo = confirmed.get_json()
     assert (photo["id"], photo["width"], photo["height"], photo["position"]) == (grant["photo_id"], 1600, 800, 0)
     assert dict(Image.open(io.BytesIO(client.get(photo["url"]).data)).getexif()) == {}
+    files.assert_no_metadata(client.get(photo["url"]).data)
     assert {key.split("/")[0] for key in stored_keys(app)} == {"photos"}  # the raw upload is gone
     again = client.post(f"/api/me/photos/{grant['photo_id']}/confirm", headers=user.headers)
     assert again.status_code == 200 and again.get_json()["id"] == photo["id"]

@@ -2,18 +2,23 @@
 
 from dataclasses import dataclass
 
-from ..errors import NotFound
+import sqlalchemy as sa
+from flask import current_app
+
+from ..errors import NotFound, RateLimited
 from ..extensions import db
-from ..geo import distance_miles, lookup_zip, whole_miles
-from ..models import User
+from ..geo import distance_miles, lookup_zip, shown_miles
+from ..models import LocationChange, User, utcnow
 from ..relationships import blocked_between
+
+LOCATION_FIELDS = ("zip_code", "friend_radius_miles")
 
 
 @dataclass(frozen=True)
 class ProfileView:
     """A user as another viewer sees them: the user's public fields plus viewer-relative ones.
 
-    ``distance_miles`` is None when either side has no location; the schema then leaves it out.
+    ``distance_miles`` is None unless each is within the other's radius; the schema then leaves it out.
     """
 
     id: int
@@ -30,7 +35,13 @@ class ProfileView:
 
 
 def update_profile(user, changes):
-    """Apply validated changes; a new ZIP also sets city, state and the centroid's coordinates."""
+    """Apply validated changes; a new ZIP also sets city, state and the centroid's coordinates.
+
+    A change of ZIP code or friend radius counts against ``LOCATION_CHANGE_LIMIT`` per
+    ``LOCATION_CHANGE_WINDOW``; beyond it → 429 and nothing changes.
+    """
+    if any(name in changes and changes[name] != getattr(user, name) for name in LOCATION_FIELDS):
+        _count_location_change(user)
     if "zip_code" in changes:
         place = lookup_zip(changes["zip_code"])
         user.city, user.state = place.city, place.state
@@ -39,6 +50,29 @@ def update_profile(user, changes):
         setattr(user, name, value)
     db.session.commit()
     return user
+
+
+def _count_location_change(user):
+    """Record one location change in the caller's transaction, or raise :class:`RateLimited`.
+
+    The user's row is locked first (PostgreSQL), and the count is read after this change's own
+    INSERT (SQLite), so simultaneous requests cannot all squeeze under the limit.
+    """
+    config = current_app.config
+    since = utcnow() - config["LOCATION_CHANGE_WINDOW"]
+    db.session.execute(sa.select(User.id).where(User.id == user.id).with_for_update())
+    mine = LocationChange.user_id == user.id
+    db.session.execute(sa.delete(LocationChange).where(mine, LocationChange.changed_at < since))
+    db.session.add(LocationChange(user_id=user.id))
+    db.session.flush()
+    recent = db.session.scalar(sa.select(sa.func.count()).select_from(LocationChange).where(mine))
+    if recent > config["LOCATION_CHANGE_LIMIT"]:
+        db.session.rollback()
+        hours = int(config["LOCATION_CHANGE_WINDOW"].total_seconds() // 3600)
+        raise RateLimited(
+            f"You can change your ZIP code or friend radius {config['LOCATION_CHANGE_LIMIT']} times in "
+            f"{hours} hours. Please try again later."
+        )
 
 
 def shared_tags(viewer, other):
@@ -64,10 +98,13 @@ def public_profile(viewer, user_id):
 
 
 def profile_view(viewer, user):
-    """``user`` as ``viewer`` sees them: shared tags, and the distance when both have a location."""
+    """``user`` as ``viewer`` sees them: shared tags, and the coarse distance when each is within
+    the other's friend radius (so moving far away to measure from elsewhere shows nothing)."""
     distance = None
-    if None not in (viewer.latitude, user.latitude):
-        distance = whole_miles(distance_miles(viewer.latitude, viewer.longitude, user.latitude, user.longitude))
+    if None not in (viewer.latitude, user.latitude, viewer.friend_radius_miles, user.friend_radius_miles):
+        miles = distance_miles(viewer.latitude, viewer.longitude, user.latitude, user.longitude)
+        if miles <= min(viewer.friend_radius_miles, user.friend_radius_miles):
+            distance = shown_miles(miles)
     return ProfileView(
         id=user.id,
         username=user.username,

@@ -152,9 +152,7 @@ export function ProfileCard({
         <p className="card-meta">
           {place && <span>{place}</span>}
           {profile.distance_miles !== undefined && (
-            <span>
-              {profile.distance_miles} {profile.distance_miles === 1 ? 'mile' : 'miles'} away
-            </span>
+            <span>Within {profile.distance_miles} miles</span>
           )}
         </p>
         {profile.bio && <p className="card-bio">{profile.bio}</p>}
