@@ -12,6 +12,7 @@ from .commands import storage_cli
 from .config import config_class
 from .errors import register_error_handlers, register_jwt_handlers
 from .extensions import api, bcrypt, cors, db, jwt, limiter, migrate
+from .json import OrjsonProvider
 from .request_limits import init_app as init_request_limits
 from .schemas import MAX_DATABASE_ID, ErrorSchema
 from .security import register_security_headers
@@ -40,6 +41,7 @@ def create_app(config=None, instance_path=None):
     settings = config_class(config if isinstance(config, str) else overrides.get("FRIENDER_ENV"))
 
     app = Flask(__name__, static_folder=None, instance_path=instance_path)
+    app.json = OrjsonProvider(app)
     app.url_map.converters["int"] = DatabaseIdConverter
     app.config.from_object(settings)
     app.config.update(overrides)
@@ -80,8 +82,8 @@ def _init_extensions(app):
 
     init_redis(app)
     blocklist.init_blocklist(app)
-    jwt.token_in_blocklist_loader(lambda _header, payload: auth_service.is_token_revoked(payload))
-    jwt.user_lookup_loader(lambda _header, payload: auth_service.load_user(payload))
+    jwt.token_in_blocklist_loader(lambda _header, payload: auth_service.is_request_token_revoked(payload))
+    jwt.user_lookup_loader(lambda _header, payload: auth_service.request_user(payload))
     register_jwt_handlers(jwt)
 
     from .discovery.service import init_discovery

@@ -96,6 +96,7 @@ def test_upload_returns_photos_with_signed_urls_that_serve_the_stored_bytes(clie
         assert served.mimetype == "image/jpeg"
         assert served.cache_control.private and not served.cache_control.public
         assert 1800 <= served.cache_control.max_age <= 3600
+        assert served.cache_control.immutable  # never revalidated while the link lasts
         key = urlsplit(photo["url"]).path.removeprefix("/api/storage/")
         assert served.data == (Path(app.config["LOCAL_STORAGE_DIR"]) / key).read_bytes()
         assert client.get(photo["thumb_url"]).status_code == 200
