@@ -12,6 +12,7 @@ from .commands import storage_cli
 from .config import config_class
 from .errors import register_error_handlers, register_jwt_handlers
 from .extensions import api, bcrypt, cors, db, jwt, limiter, migrate
+from .mail import init_app as init_mail
 from .schemas import MAX_DATABASE_ID, ErrorSchema
 from .security import register_security_headers
 from .storage import init_app as init_storage
@@ -49,6 +50,7 @@ def create_app(config=None, instance_path=None):
 
     _init_extensions(app)
     init_storage(app)
+    init_mail(app)
     _register_blueprints(app)
     register_error_handlers(app)
     register_security_headers(app)
