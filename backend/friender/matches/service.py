@@ -21,7 +21,7 @@ from .. import events
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..messages.service import conversation_summaries
-from ..models import Match, Swipe, User
+from ..models import Match, Swipe, User, utcnow
 from ..profiles.service import profile_view
 from ..safety import service as safety
 from .schemas import MatchSchema
@@ -58,15 +58,19 @@ def record_swipe(swiper, user_id, liked):
     swiper_id = swiper.id
     if user_id == swiper_id:
         raise ValidationFailed("You cannot swipe on yourself.", fields={"user_id": ["You cannot swipe on yourself."]})
-    if not safety.can_see(swiper_id, user_id):
-        raise NotFound("No such user.")
     if liked:
         _lock_pair(swiper_id, user_id)
     try:
-        db.session.execute(_INSERT_SWIPE, {"swiper_id": swiper_id, "swipee_id": user_id, "liked": liked})
+        inserted = db.session.execute(
+            _INSERT_SWIPE_IF_VISIBLE,
+            {"swiper_id": swiper_id, "swipee_id": user_id, "liked": liked, "created_at": utcnow()},
+        ).rowcount
     except IntegrityError:
         db.session.rollback()
         raise Conflict("You have already decided about this person.") from None
+    if not inserted:  # unknown, or a block either way
+        db.session.rollback()
+        raise NotFound("No such user.")
     match = _match_if_mutual(swiper_id, user_id) if liked else None
     db.session.commit()
     if match is None:
@@ -84,8 +88,19 @@ def _lock_pair(user_id, other_id):
 
 
 # Swipes are the hottest write: their statements are built once (building one per request cost
-# about as much CPU as running it) and the insert skips the ORM's unit of work.
-_INSERT_SWIPE = sa.insert(Swipe)
+# about as much CPU as running it) and the insert skips the ORM's unit of work. It inserts only
+# when the swiper may see the person, so the visibility check costs no round trip of its own.
+_SWIPER = sa.bindparam("swiper_id", type_=sa.Integer)
+_SWIPEE = sa.bindparam("swipee_id", type_=sa.Integer)
+_INSERT_SWIPE_IF_VISIBLE = sa.insert(Swipe.__table__).from_select(
+    ["swiper_id", "swipee_id", "liked", "created_at"],
+    sa.select(
+        _SWIPER,
+        _SWIPEE,
+        sa.bindparam("liked", type_=sa.Boolean),
+        sa.bindparam("created_at", type_=Swipe.created_at.type),
+    ).where(safety.can_see_condition(_SWIPER, _SWIPEE)),
+)
 _SAID_YES = sa.select(Swipe.id).where(
     Swipe.swiper_id == sa.bindparam("swiper_id"), Swipe.swipee_id == sa.bindparam("swipee_id"), Swipe.liked
 )
