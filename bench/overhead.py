@@ -8,8 +8,8 @@ In one run, against its own PostgreSQL database (rebuilt from scratch) and the s
      with matches and conversations;
   2. in process (the Flask test client, the production configuration), times each hot endpoint
      request by request, endpoints interleaved so that the machine's drift weighs on all alike,
-     and the SQL inside each request (SQLAlchemy cursor events): p50/p95 of the request, of its
-     SQL and of the rest, the app's overhead;
+     and the SQL inside each request (SQLAlchemy cursor events, plus its COMMIT or ROLLBACK):
+     p50/p95 of the request, of its SQL and of the rest, the app's overhead;
   3. starts gunicorn on a loopback port and alternates short rounds of GET /api/ping (no
      database: a bare Flask endpoint) and POST /api/swipes from client processes holding
      keep-alive connections, and prints the swipe/bare throughput ratio.
@@ -160,13 +160,27 @@ def make_viewers(client, people):
 
 
 class SqlClock:
-    """Adds up the time spent executing statements (cursor execute to result), and counts them."""
+    """Adds up the time spent in the database: statements (cursor execute to result), counted, and
+    the COMMITs and ROLLBACKs, which are round trips too (a commit waits for the disk)."""
 
     def __init__(self, engine):
         self.seconds = 0.0
         self.statements = 0
         sa.event.listen(engine, "before_cursor_execute", self._before)
         sa.event.listen(engine, "after_cursor_execute", self._after)
+        dialect = engine.dialect
+        dialect.do_commit = self._timed(dialect.do_commit)
+        dialect.do_rollback = self._timed(dialect.do_rollback)
+
+    def _timed(self, call):
+        def timed(dbapi_connection):
+            started = time.perf_counter()
+            try:
+                return call(dbapi_connection)
+            finally:
+                self.seconds += time.perf_counter() - started
+
+        return timed
 
     def _before(self, conn, _cursor, _statement, _parameters, _context, _executemany):
         conn.info["bench_started"] = time.perf_counter()

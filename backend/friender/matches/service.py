@@ -72,6 +72,8 @@ def record_swipe(swiper, user_id, liked):
         db.session.rollback()
         raise NotFound("No such user.")
     match = _match_if_mutual(swiper_id, user_id) if liked else None
+    if match is None:
+        _commit_without_waiting_for_the_disk()
     db.session.commit()
     if match is None:
         return None
@@ -79,6 +81,20 @@ def record_swipe(swiper, user_id, liked):
     for viewer, person in ((swiper, other), (other, swiper)):
         events.publish(viewer.id, "match", MatchSchema().dump(MatchView(match, viewer, person)))
     return MatchView(match, swiper, other)
+
+
+def _commit_without_waiting_for_the_disk():
+    """Let this transaction's commit return before its WAL reaches the disk (PostgreSQL).
+
+    Waiting for the disk cost 3–10 ms per swipe, most of a swipe's time. A swipe that made no
+    match and is lost in a database crash within the next fraction of a second only means the
+    person is shown once more; a match is always committed durably. Nothing can be corrupted.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(_NO_WAIT_FOR_DISK)
+
+
+_NO_WAIT_FOR_DISK = sa.text("SET LOCAL synchronous_commit TO OFF")
 
 
 def _lock_pair(user_id, other_id):
