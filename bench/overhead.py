@@ -384,9 +384,9 @@ def main():
     parser.add_argument("--seconds", type=float, default=24, help="seconds of each throughput kind, all rounds")
     parser.add_argument("--rounds", type=int, default=4, help="bare/swipe alternations")
     parser.add_argument("--clients", type=int, default=2, help="client processes in the throughput rounds")
-    parser.add_argument("--connections", type=int, default=8, help="keep-alive connections per client process")
+    parser.add_argument("--connections", type=int, default=4, help="keep-alive connections per client process")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (one per core here)")
-    parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
     parser.add_argument("--profile", choices=ENDPOINTS, help="print a pyinstrument profile of one endpoint and stop")
     parser.add_argument(
         "--database-url",
