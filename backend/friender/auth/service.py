@@ -10,6 +10,7 @@ from jwt import PyJWTError
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import Conflict, Unauthorized
+from ..events import end_streams
 from ..extensions import bcrypt, db
 from ..models import RevokedToken, User
 from .blocklist import blocklist
@@ -97,7 +98,10 @@ def revoke_token(payload):
 
 
 def logout(access_payload, refresh_token=None):
-    """Revoke the access token and, when given and owned by the same user, the refresh token."""
+    """Revoke the access token and, when given and owned by the same user, the refresh token.
+
+    The event streams opened with that access token end at once.
+    """
     revoke_token(access_payload)
     if refresh_token:
         try:
@@ -111,6 +115,8 @@ def logout(access_payload, refresh_token=None):
         ):
             revoke_token(refresh_payload)
     db.session.commit()
+    # Streams opened with this access token end now, not at their next heartbeat.
+    end_streams(int(access_payload["sub"]), access_payload["jti"])
 
 
 def is_token_revoked(payload):

@@ -13,6 +13,7 @@ from webargs.flaskparser import FlaskParser
 from webargs.multidictproxy import MultiDictProxy
 from werkzeug.datastructures import CombinedMultiDict
 
+from ..request_limits import allows_large_body
 from . import service
 
 
@@ -94,6 +95,7 @@ def get_object(query, folder, name):
 
 
 @blp.route("/upload", methods=["POST"])
+@allows_large_body
 @blp.doc(security=[{}])
 @blp.arguments(UploadFormSchema, location="form_and_files")
 @blp.response(204, description="Stored")
