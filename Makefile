@@ -10,7 +10,7 @@ FLASK := $(BIN)/flask --app friender
 WORKERS ?= $(if $(REDIS_URL),4,1)
 THREADS ?= 32
 
-.PHONY: install install-test install-bench run dev migrate seed frontend test lint test-backend test-frontend test-e2e loadtest bench-discovery bench-messages clean
+.PHONY: install install-test install-bench run dev migrate seed frontend test lint test-backend test-frontend test-e2e loadtest bench-discovery bench-messages bench-overhead lighthouse clean
 
 # What the app needs to run; the test and bench extras come with the targets that use them.
 install: $(VENV)/.installed
@@ -110,6 +110,15 @@ bench-discovery: install-bench
 # open streams to a gthread worker; see bench/README.md.
 bench-messages: install-bench
 	$(BIN)/python bench/messages.py
+
+# What the app adds to the SQL of each hot endpoint, and swipe vs bare throughput under gunicorn
+# (PostgreSQL + Redis on loopback, about 3 minutes); see bench/README.md.
+bench-overhead: install-bench
+	$(BIN)/python bench/overhead.py
+
+# Lighthouse (mobile) scores of the main pages, served by gunicorn on loopback: not a CI gate.
+lighthouse: install-test frontend
+	cd bench/lighthouse && npm ci --no-audit --no-fund && node run.mjs
 
 clean:
 	rm -rf $(VENV) frontend/dist frontend/node_modules tests/e2e/node_modules
