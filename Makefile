@@ -7,8 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app friender
 # One process while events fan out in-process; with REDIS_URL set, several processes share Redis.
-WORKERS ?= $(if $(REDIS_URL),4,1)
-THREADS ?= 32
+WORKERS ?= $(if $(REDIS_URL),2,1)
 
 .PHONY: install run dev migrate seed frontend test lint test-backend test-frontend test-e2e loadtest bench-discovery bench-messages clean
 
@@ -33,7 +32,7 @@ seed: migrate
 
 run: install frontend migrate seed
 	@echo "Friender on http://127.0.0.1:$(PORT) (API docs: http://127.0.0.1:$(PORT)/api/docs)"
-	$(BIN)/gunicorn -c python:friender.gunicorn_config --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --threads $(THREADS) \
+	$(BIN)/gunicorn -c python:friender.gunicorn_config --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
 		--access-logfile - 'friender:create_app()'
 
 dev: install migrate
