@@ -9,7 +9,7 @@ FLASK := $(BIN)/flask --app friender
 # One gevent worker while events fan out in-process; with REDIS_URL set, one per core shares Redis.
 WORKERS ?= $(if $(REDIS_URL),2,1)
 
-.PHONY: install install-test install-bench run dev migrate seed frontend test lint test-backend test-frontend test-e2e loadtest bench-discovery bench-messages clean
+.PHONY: install install-test install-bench run dev migrate seed frontend test lint test-backend test-frontend test-e2e loadtest bench-discovery bench-messages bench-streams clean
 
 # What the app needs to run; the test and bench extras come with the targets that use them.
 install: $(VENV)/.installed
@@ -108,6 +108,13 @@ bench-discovery: install-bench
 # open streams to a gthread worker; see bench/README.md.
 bench-messages: install-bench
 	$(BIN)/python bench/messages.py
+
+# N open event streams against gevent workers (PostgreSQL + Redis on loopback): API latency with
+# and without them, delivery among them, memory per stream; see bench/README.md.
+STREAMS ?= 10000
+
+bench-streams: install-bench
+	$(BIN)/python bench/streams.py --streams $(STREAMS)
 
 clean:
 	rm -rf $(VENV) frontend/dist frontend/node_modules tests/e2e/node_modules

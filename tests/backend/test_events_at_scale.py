@@ -7,9 +7,11 @@ import uuid
 
 import pytest
 import requests
-from flask_jwt_extended import create_access_token
+from flask_jwt_extended import create_access_token, decode_token
 
+from friender.auth.service import revoke_token
 from friender.events import broker
+from friender.extensions import db
 
 from .matching import create_match
 from .processes import AppProcess
@@ -132,3 +134,18 @@ def test_more_streams_than_the_old_thread_count_leave_ping_login_and_matches_pro
         for stream in streams:
             stream.close()
         server.stop()
+
+
+def test_a_revocation_that_sent_no_end_event_still_ends_the_stream_on_a_quiet_check(client, make_user, monkeypatch):
+    # E.g. Redis was unreachable when the token was revoked: the periodic check is the backstop.
+    monkeypatch.setattr("friender.events.stream.REVOCATION_CHECK_SECONDS", 0)
+    ben = make_user()
+    stream = open_stream(client, ben)
+    assert stream.next_event().event == "ready"
+
+    revoke_token(decode_token(ben.access_token))
+    db.session.commit()
+
+    assert stream.next_event().event == "token_revoked"
+    with pytest.raises(StopIteration):
+        stream.next_frame()
