@@ -40,6 +40,10 @@ test('every page passes axe at 375 px and 1280 px', async ({ browser, baseURL })
   await completeProfile(d, dana);
   await uploadPhoto(d, 'dana.png', makePng(480, 600, 10));
   await expectAccessible(d, 'profile');
+  await d.getByRole('button', { name: 'Delete photo 1' }).click();
+  await expect(d.getByRole('dialog', { name: 'Delete photo 1?' })).toBeVisible();
+  await expectAccessible(d, 'photo delete dialog');
+  await d.getByRole('button', { name: 'Cancel' }).click();
 
   await signUp(e, eli);
   await completeProfile(e, eli);
