@@ -65,6 +65,10 @@ class BaseConfig:
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "5 per minute")
     SIGNUP_RATE_LIMIT = _env("SIGNUP_RATE_LIMIT", "20 per hour")
     MESSAGE_RATE_LIMIT = _env("MESSAGE_RATE_LIMIT", "30 per minute")
+    # Changes of one's ZIP code or friend radius allowed in any LOCATION_CHANGE_WINDOW: each one
+    # is a new vantage point for reading other people's distances.
+    LOCATION_CHANGE_LIMIT = _env_int("LOCATION_CHANGE_LIMIT", 5)
+    LOCATION_CHANGE_WINDOW = timedelta(hours=24)
 
     # Event streams: a comment line at least this often (1–15 s) keeps proxies and clients from timing out.
     EVENTS_HEARTBEAT_SECONDS = min(15.0, max(1.0, float(_env("EVENTS_HEARTBEAT_SECONDS", 15))))
@@ -77,6 +81,21 @@ class BaseConfig:
     EVENTS_MAX_STREAMS_PER_ADDRESS = _env_int("EVENTS_MAX_STREAMS_PER_ADDRESS", 100)
     # A reconnect replays at most this many missed messages, then tells the client to reload.
     EVENTS_REPLAY_LIMIT = 500
+
+    # Mail goes through Flask-Mailman: SMTP when MAIL_SERVER is set, else (the embedded default)
+    # each message is written as an .eml file to MAIL_OUTBOX_DIR and its links are logged.
+    MAIL_SERVER = _env("MAIL_SERVER")
+    MAIL_PORT = _env_int("MAIL_PORT", 587)
+    MAIL_USERNAME = _env("MAIL_USERNAME")
+    MAIL_PASSWORD = _env("MAIL_PASSWORD")
+    MAIL_USE_TLS = _env("MAIL_USE_TLS", "false").lower() in ("1", "true", "yes")
+    MAIL_DEFAULT_SENDER = _env("MAIL_DEFAULT_SENDER", "Friender <no-reply@friender.local>")
+    MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 10)
+    MAIL_OUTBOX_DIR = _env("MAIL_OUTBOX_DIR")
+    # A failed delivery is retried after this many seconds, doubling up to an hour.
+    MAIL_RETRY_SECONDS = _env_int("MAIL_RETRY_SECONDS", 30)
+    # The browser app's public origin: the links in mails point there.
+    APP_BASE_URL = _env("APP_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
 
     CORS_ORIGINS = _env_list("CORS_ORIGINS")
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
@@ -104,8 +123,12 @@ class BaseConfig:
     # The built React app; served with a history fallback when the folder exists.
     FRONTEND_DIST = _env("FRONTEND_DIST", str(Path(__file__).resolve().parents[2] / "frontend" / "dist"))
 
-    # 10 MB per image plus room for multipart framing and a few images per request.
+    # 10 MB per image plus room for multipart framing and a few images per request; only the
+    # upload routes accept that much, every other body is at most MAX_JSON_BODY_BYTES.
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 64 * 1024 * 1024)
+    MAX_JSON_BODY_BYTES = _env_int("MAX_JSON_BODY_BYTES", 64 * 1024)
+    # Requests answered 400/413/415/422 allowed per address before it gets 429s for a while.
+    MALFORMED_REQUEST_LIMIT = _env("MALFORMED_REQUEST_LIMIT", "120 per minute")
 
     API_TITLE = "Friender API"
     API_VERSION = "1.0.0"
@@ -129,6 +152,10 @@ class BaseConfig:
             app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'friender.sqlite3'}"
         if not app.config.get("LOCAL_STORAGE_DIR"):
             app.config["LOCAL_STORAGE_DIR"] = str(instance / "uploads")
+        if not app.config.get("MAIL_OUTBOX_DIR"):
+            app.config["MAIL_OUTBOX_DIR"] = str(instance / "outbox")
+        if not app.config.get("MAIL_BACKEND"):
+            app.config["MAIL_BACKEND"] = "smtp" if app.config.get("MAIL_SERVER") else "friender.mail.outbox_dir"
         if not app.config.get("JWT_SECRET_KEY"):
             app.config["JWT_SECRET_KEY"] = _instance_secret(instance / "jwt-secret")
         if not app.config.get("SECRET_KEY"):
@@ -162,6 +189,8 @@ class TestingConfig(BaseConfig):
     SIGNUP_RATE_LIMIT = "10000 per hour"
     LOGIN_RATE_LIMIT = "5 per minute"
     MESSAGE_RATE_LIMIT = "30 per minute"
+    # The suites send thousands of bad requests from one address; the limit's own test sets it.
+    MALFORMED_REQUEST_LIMIT = "1000000 per minute"
 
 
 class ProductionConfig(BaseConfig):

@@ -371,7 +371,7 @@ test('the discover card: the photo as its full-bleed hero, with name, distance, 
     const shown = [
       photo,
       card.getByRole('heading', { name: nora.displayName }),
-      card.getByText('1 mile away'),
+      card.getByText(/^Within \d+ miles$/),
       card.getByRole('list', { name: 'Shared interests' }),
       card.getByRole('button', { name: 'No', exact: true }),
       card.getByRole('button', { name: 'Yes', exact: true }),

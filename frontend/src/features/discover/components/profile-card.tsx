@@ -183,11 +183,7 @@ export function ProfileCard({
             {menu}
           </div>
           <p className="card-meta">
-            {profile.distance_miles !== undefined && (
-              <span>
-                {profile.distance_miles} {profile.distance_miles === 1 ? 'mile' : 'miles'} away
-              </span>
-            )}
+            {profile.distance_miles !== undefined && <span>Within {profile.distance_miles} miles</span>}
             {place && <span>{place}</span>}
           </p>
           <SharedTags tags={sharedTags} />
