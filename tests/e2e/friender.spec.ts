@@ -35,7 +35,9 @@ test('two people sign up, match on a shared hobby and chat live', async ({ brows
 
   await test.step('Alice says yes to Bob', async () => {
     const card = await findOnDiscover(a, bob);
-    await expect(card.getByText('hiking')).toBeVisible();
+    // The shared hobby is on the photo, and starred in the hobbies below.
+    await expect(card.getByRole('list', { name: 'Shared interests' }).getByText('hiking')).toBeVisible();
+    await expect(card.getByText('Shared: hiking')).toBeAttached();
     await a.getByRole('button', { name: 'Yes', exact: true }).click();
     await expect(card).toBeHidden();
   });
