@@ -24,7 +24,7 @@ from ..errors import ProfileIncomplete
 from ..extensions import db
 from ..models import Block, Swipe, User
 from ..profiles.service import profile_view
-from . import index
+from . import index, wider
 
 # When even the viewer's least popular tag is among this many most popular ones, first look only
 # for people who share every tag: for such a viewer there are usually enough of them.
@@ -66,6 +66,23 @@ class Reach:
         }
 
 
+def discover_page(viewer, limit):
+    """``{users}``: the next people to show; an empty page adds ``wider``, the counts a wider radius would bring."""
+    # Read before ranking: on PostgreSQL ranking ends the transaction, which expires the viewer.
+    zip_code, fields = viewer.zip_code, _viewer_fields(viewer)
+    users = discover_candidates(viewer, limit)
+    if users:
+        return {"users": users}
+    window = Reach(fields, max(wider.WIDER_RADII)).params(fields.id)
+    return {"users": [], "wider": wider.wider_counts(fields, zip_code, window)}
+
+
+def _viewer_fields(viewer):
+    return ViewerFields(
+        viewer.id, viewer.latitude, viewer.longitude, viewer.friend_radius_miles, viewer.hobbies, viewer.interests
+    )
+
+
 class ViewerFields(NamedTuple):
     """What discovery needs to know about the viewer."""
 
@@ -86,9 +103,7 @@ def discover_candidates(viewer, limit):
         )
     # The fields ranking reads, copied: the PostgreSQL path starts a new transaction, and reloading
     # the viewer there would cost a query.
-    viewer = ViewerFields(
-        viewer.id, viewer.latitude, viewer.longitude, viewer.friend_radius_miles, viewer.hobbies, viewer.interests
-    )
+    viewer = _viewer_fields(viewer)
     if db.engine.dialect.name == "postgresql":
         ranked = _ranked_on_postgresql(viewer, limit)
     else:

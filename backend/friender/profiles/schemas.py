@@ -98,6 +98,10 @@ class ProfileSchema(Schema):
     photos = fields.List(fields.Nested(PhotoSchema), dump_default=list)
     distance_miles = fields.Integer()
     shared_interests = fields.List(fields.String())
+    met_count = fields.Integer(
+        dump_default=0,
+        metadata={"description": "How many different people confirmed meeting them through Friender (never who)"},
+    )
 
 
 class MeSchema(Schema):
