@@ -41,6 +41,10 @@ export type Profile = {
   photos: Photo[];
   distance_miles?: number;
   shared_interests?: string[];
+  /** How many different people confirmed meeting them through Friender. */
+  met_count?: number;
+  /** From the accounts contract: shown when the server sends it. */
+  age?: number | null;
 };
 
 export type Message = {
@@ -65,3 +69,31 @@ export type AuthResponse = {
   refresh_token: string;
   user: Me;
 };
+
+export type WiderReach = { radius_miles: number; count: number };
+
+export type DiscoverPage = { users: Profile[]; wider?: WiderReach[] };
+
+export const PLACE_KINDS = ['cafe', 'park', 'bar', 'gym', 'museum', 'online', 'other'] as const;
+export type PlaceKind = (typeof PLACE_KINDS)[number];
+
+export type HangoutOption = { starts_at: string; ends_at: string };
+
+export type Hangout = {
+  id: number;
+  match_id: number;
+  proposer_id: number;
+  activity: string;
+  options: HangoutOption[];
+  place_kind: PlaceKind;
+  note: string;
+  status: 'proposed' | 'accepted' | 'declined' | 'cancelled';
+  accepted_option: number | null;
+  created_at: string;
+  /** The viewer said "we met". */
+  met_confirmed: boolean;
+  /** Both members said "we met". */
+  met: boolean;
+};
+
+export type TypingSignal = { match_id: number; user_id: number };

@@ -9,6 +9,7 @@ import type { Message } from '@/types/api';
 import { flattenMessages, useMessages } from '../api/get-messages';
 import { useMarkRead } from '../api/mark-read';
 import { useSendMessage } from '../api/send-message';
+import { TYPING_SEND_EVERY_MS, TYPING_SHOWN_MS, sendTyping, useTypingState } from '../api/typing';
 
 const MAX_BODY = 2000;
 /** The composer shows its character count from this length on. */
@@ -26,6 +27,24 @@ function MessageBubble({ message, mine, seen }: { message: Message; mine: boolea
       </div>
       {seen && <span className="bubble-seen">Seen</span>}
     </li>
+  );
+}
+
+/** "Bob is typing…" for a few seconds after their last typing signal. */
+function TypingIndicator({ matchId, userId, partnerName }: { matchId: number; userId: number; partnerName: string }) {
+  const typing = useTypingState(matchId);
+  const [now, setNow] = useState(() => Date.now());
+  const shownUntil = typing && typing.user_id !== userId ? typing.at + TYPING_SHOWN_MS : 0;
+  useEffect(() => {
+    setNow(Date.now());
+    if (!shownUntil) return;
+    const timer = setTimeout(() => setNow(Date.now()), Math.max(0, shownUntil - Date.now()) + 50);
+    return () => clearTimeout(timer);
+  }, [shownUntil]);
+  return (
+    <p className="chat-typing muted" aria-live="polite">
+      {shownUntil > now ? `${partnerName} is typing…` : ''}
+    </p>
   );
 }
 
@@ -102,7 +121,26 @@ export function ChatView({
     event?.preventDefault();
     const body = draft.trim();
     if (!body || tooLong || send.isPending) return;
-    send.mutate({ matchId, body }, { onSuccess: () => setDraft('') });
+    send.mutate(
+      { matchId, body },
+      {
+        onSuccess: () => {
+          setDraft('');
+          lastTypingSent.current = 0;
+        },
+      },
+    );
+  };
+
+  // Typing signals: at most one every few seconds while the draft changes, never for an empty one.
+  const lastTypingSent = useRef(0);
+  const onDraftChange = (value: string) => {
+    setDraft(value);
+    const at = Date.now();
+    if (value.trim() && at - lastTypingSent.current >= TYPING_SEND_EVERY_MS) {
+      lastTypingSent.current = at;
+      void sendTyping(matchId);
+    }
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -165,6 +203,7 @@ export function ChatView({
           </>
         )}
       </div>
+      <TypingIndicator matchId={matchId} userId={userId} partnerName={partnerName} />
       <form className="composer" onSubmit={submit}>
         {send.error && (
           <Alert>{send.error instanceof ApiError ? send.error.message : 'Could not send. Try again.'}</Alert>
@@ -181,7 +220,7 @@ export function ChatView({
             aria-invalid={tooLong || undefined}
             aria-describedby={length >= COUNT_FROM ? countId : undefined}
             value={draft}
-            onChange={(event) => setDraft(event.target.value)}
+            onChange={(event) => onDraftChange(event.target.value)}
             onKeyDown={onKeyDown}
             disabled={messagesQuery.isError}
           />

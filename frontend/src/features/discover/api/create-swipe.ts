@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
-import type { Match, Profile } from '@/types/api';
+import type { DiscoverPage, Match } from '@/types/api';
 import { discoverQueryKey } from './get-discover';
 
 export type SwipeInput = { user_id: number; liked: boolean };
@@ -11,10 +11,10 @@ export function createSwipe(input: SwipeInput): Promise<{ match: Match | null }>
 
 /** Removes a decided card from the deck; when the batch runs out, asks the server for more. */
 export function dropFromDeck(queryClient: QueryClient, userId: number): void {
-  const data = queryClient.getQueryData<{ users: Profile[] }>(discoverQueryKey);
+  const data = queryClient.getQueryData<DiscoverPage>(discoverQueryKey);
   if (!data) return;
   const users = data.users.filter((user) => user.id !== userId);
-  queryClient.setQueryData(discoverQueryKey, { users });
+  queryClient.setQueryData<DiscoverPage>(discoverQueryKey, { users });
   if (users.length === 0) void queryClient.invalidateQueries({ queryKey: discoverQueryKey });
 }
 

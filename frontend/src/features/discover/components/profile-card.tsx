@@ -1,5 +1,6 @@
 import { useEffect, useState, type ReactNode, type Ref } from 'react';
 import { Button } from '@/components/ui/button';
+import { MetCount } from '@/components/ui/met-count';
 import { PhotoImage } from '@/components/ui/photo-image';
 import { displayNameOf } from '@/lib/format';
 import type { Profile } from '@/types/api';
@@ -157,6 +158,7 @@ export function ProfileCard({
             </span>
           )}
         </p>
+        <MetCount count={profile.met_count} />
         {profile.bio && <p className="card-bio">{profile.bio}</p>}
         {shared.size > 0 && (
           <p className="card-shared">
