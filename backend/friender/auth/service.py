@@ -10,8 +10,9 @@ from jwt import PyJWTError
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import Conflict, Unauthorized
+from ..events import end_streams
 from ..extensions import bcrypt, db
-from ..models import User
+from ..models import RevokedToken, User
 from .blocklist import blocklist
 
 INVALID_CREDENTIALS = "Invalid username or password."
@@ -97,7 +98,10 @@ def revoke_token(payload):
 
 
 def logout(access_payload, refresh_token=None):
-    """Revoke the access token and, when given and owned by the same user, the refresh token."""
+    """Revoke the access token and, when given and owned by the same user, the refresh token.
+
+    The event streams opened with that access token end at once.
+    """
     revoke_token(access_payload)
     if refresh_token:
         try:
@@ -111,11 +115,41 @@ def logout(access_payload, refresh_token=None):
         ):
             revoke_token(refresh_payload)
     db.session.commit()
+    # Streams opened with this access token end now, not at their next heartbeat.
+    end_streams(int(access_payload["sub"]), access_payload["jti"])
 
 
 def is_token_revoked(payload):
     """True when the token was revoked by a logout."""
     return blocklist().is_revoked(payload["jti"])
+
+
+# Every authenticated request needs both answers; one round trip gives them. The database holds
+# every revocation (Redis only mirrors them), so its answer is the final one.
+_USER_AND_REVOCATION = sa.select(
+    User, sa.exists().where(RevokedToken.jti == sa.bindparam("jti")).label("revoked")
+).where(User.id == sa.bindparam("user_id"))
+_REQUEST_USER = "friender.token_user"
+
+
+def is_request_token_revoked(payload):
+    """True when the request's token was revoked; loads its account in the same query for
+    :func:`request_user`, which Flask-JWT-Extended asks next."""
+    try:
+        user_id = int(payload["sub"])
+    except (TypeError, ValueError):
+        return False  # no account has this id: request_user answers None, a 401
+    row = db.session.execute(_USER_AND_REVOCATION, {"jti": payload["jti"], "user_id": user_id}).one_or_none()
+    user, revoked = row if row is not None else (None, False)
+    # Kept in the WSGI environ: it lives exactly as long as the request.
+    request.environ[_REQUEST_USER] = (payload["jti"], user)
+    return revoked
+
+
+def request_user(payload):
+    """The account the request's token names (None when gone), as loaded with the revocation check."""
+    jti, user = request.environ.get(_REQUEST_USER, (None, None))
+    return user if jti == payload["jti"] else load_user(payload)
 
 
 def load_user(payload):

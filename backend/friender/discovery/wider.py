@@ -16,6 +16,7 @@ from flask import current_app
 from ..extensions import db
 from ..models import Block, Swipe
 from . import index
+from .ranking import Reach
 
 # The radii an empty deck offers, when wider than the viewer's own.
 WIDER_RADII = (25, 50, 100)
@@ -65,15 +66,16 @@ def _count_query(dialect, only_related):
     return query
 
 
-def wider_counts(viewer, zip_code, window):
+def wider_counts(viewer, zip_code):
     """``[{radius_miles, count}]`` for each offered radius wider than the viewer's, nearest first.
 
-    ``window`` is the search window of the widest radius (``Reach(viewer, max(WIDER_RADII)).params``).
+    ``viewer`` has discovery's viewer fields; ``zip_code`` is theirs (what the cache is keyed by).
     """
     offered = [i for i, radius in enumerate(WIDER_RADII) if radius > viewer.friend_radius_miles]
     if not offered:
         return []
     dialect = db.engine.dialect.name
+    window = Reach(viewer, max(WIDER_RADII)).params(viewer.id)
     params = {**window, **{f"reach_{i}": index.cos_of_radius(radius) for i, radius in enumerate(WIDER_RADII)}}
     cache = _cache()
     with cache.lock:

@@ -1,12 +1,12 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { addMessageToCache, messagesQueryKey } from '@/features/chat/api/get-messages';
+import { addMessageToCache } from '@/features/chat/api/get-messages';
 import { setTyping } from '@/features/chat/api/typing';
-import { hangoutsQueryKey, putHangoutInCache } from '@/features/hangouts/api/get-hangouts';
-import { matchesQueryKey } from '@/features/matches/api/get-matches';
+import { putHangoutInCache } from '@/features/hangouts/api/get-hangouts';
 import type { ServerEvent } from '@/lib/events';
 import type { Hangout, Match, Message, TypingSignal } from '@/types/api';
 import { useMatchCelebration } from './match-celebration';
+import { hangoutsKeys, matchesKeys, messagesKeys } from '@/lib/query-keys';
 
 function isMessage(value: unknown): value is Message {
   const m = value as Message;
@@ -50,7 +50,7 @@ export function EventBridge({ userId }: { userId: number }) {
             // Their message arrived: they are no longer typing it.
             if (event.data.sender_id !== userId) setTyping(queryClient, event.data.match_id, null);
           }
-          void queryClient.invalidateQueries({ queryKey: matchesQueryKey });
+          void queryClient.invalidateQueries({ queryKey: matchesKeys.all });
           break;
         case 'typing':
           if (isTyping(event.data)) setTyping(queryClient, event.data.match_id, event.data);
@@ -61,26 +61,26 @@ export function EventBridge({ userId }: { userId: number }) {
         case 'read': {
           const matchId = matchIdOf(event.data);
           void queryClient.invalidateQueries({
-            queryKey: matchId === null ? ['messages'] : messagesQueryKey(matchId),
+            queryKey: matchId === null ? messagesKeys.all : messagesKeys.match(matchId),
           });
           break;
         }
         case 'match':
-          void queryClient.invalidateQueries({ queryKey: matchesQueryKey });
+          void queryClient.invalidateQueries({ queryKey: matchesKeys.all });
           if (isMatch(event.data)) celebrate(event.data);
           break;
         case 'resync':
-          void queryClient.invalidateQueries({ queryKey: ['messages'] });
-          void queryClient.invalidateQueries({ queryKey: ['hangouts'] });
-          void queryClient.invalidateQueries({ queryKey: matchesQueryKey });
+          void queryClient.invalidateQueries({ queryKey: messagesKeys.all });
+          void queryClient.invalidateQueries({ queryKey: hangoutsKeys.all });
+          void queryClient.invalidateQueries({ queryKey: matchesKeys.all });
           break;
         case 'unmatch': {
           const matchId = matchIdOf(event.data);
           if (matchId !== null) {
-            queryClient.removeQueries({ queryKey: messagesQueryKey(matchId) });
-            queryClient.removeQueries({ queryKey: hangoutsQueryKey(matchId) });
+            queryClient.removeQueries({ queryKey: messagesKeys.match(matchId) });
+            queryClient.removeQueries({ queryKey: hangoutsKeys.match(matchId) });
           }
-          void queryClient.invalidateQueries({ queryKey: matchesQueryKey });
+          void queryClient.invalidateQueries({ queryKey: matchesKeys.all });
           break;
         }
       }

@@ -6,7 +6,7 @@ export function buildMe(overrides: Partial<Me> = {}): Me {
     username: 'alice',
     email: 'alice@example.com',
     display_name: null,
-    bio: null,
+    bio: '',
     hobbies: [],
     interests: [],
     zip_code: null,
@@ -50,6 +50,7 @@ export function buildProfile(overrides: Partial<Profile> = {}): Profile {
     photos: [],
     distance_miles: 2,
     shared_interests: ['hiking'],
+    met_count: 0,
     ...overrides,
   };
 }

@@ -1,99 +1,23 @@
-// The shapes of the HTTP contract (shared/contract/API.md). Shared by every feature.
+// The shapes that cross the wire, named for the features. They are generated from the app's own
+// OpenAPI document (`npm run generate-api` writes src/lib/api-schema.d.ts), never copied by hand.
+import type { components } from '@/lib/api-schema';
 
-export type Photo = {
-  id: number;
-  url: string;
-  thumb_url: string;
-  width: number;
-  height: number;
-  blurhash: string | null;
-  position: number;
-  created_at: string;
-};
+type Schemas = components['schemas'];
 
-export type Me = {
-  id: number;
-  username: string;
-  email: string;
-  display_name: string | null;
-  bio: string | null;
-  hobbies: string[];
-  interests: string[];
-  zip_code: string | null;
-  city: string | null;
-  state: string | null;
-  friend_radius_miles: number | null;
-  profile_complete: boolean;
-  missing_fields: string[];
-  photos: Photo[];
-  created_at: string;
-};
-
-export type Profile = {
-  id: number;
-  username: string;
-  display_name: string | null;
-  bio: string | null;
-  hobbies: string[];
-  interests: string[];
-  city: string | null;
-  state: string | null;
-  photos: Photo[];
-  distance_miles?: number;
-  shared_interests?: string[];
-  /** How many different people confirmed meeting them through Friender. */
-  met_count?: number;
-  /** From the accounts contract: shown when the server sends it. */
-  age?: number | null;
-};
-
-export type Message = {
-  id: number;
-  match_id: number;
-  sender_id: number;
-  body: string;
-  created_at: string;
-  read_at: string | null;
-};
-
-export type Match = {
-  id: number;
-  user: Profile;
-  matched_at: string;
-  last_message: Message | null;
-  unread_count: number;
-};
-
-export type AuthResponse = {
-  access_token: string;
-  refresh_token: string;
-  user: Me;
-};
-
-export type WiderReach = { radius_miles: number; count: number };
-
-export type DiscoverPage = { users: Profile[]; wider?: WiderReach[] };
-
-export const PLACE_KINDS = ['cafe', 'park', 'bar', 'gym', 'museum', 'online', 'other'] as const;
-export type PlaceKind = (typeof PLACE_KINDS)[number];
-
-export type HangoutOption = { starts_at: string; ends_at: string };
-
-export type Hangout = {
-  id: number;
-  match_id: number;
-  proposer_id: number;
-  activity: string;
-  options: HangoutOption[];
-  place_kind: PlaceKind;
-  note: string;
-  status: 'proposed' | 'accepted' | 'declined' | 'cancelled';
-  accepted_option: number | null;
-  created_at: string;
-  /** The viewer said "we met". */
-  met_confirmed: boolean;
-  /** Both members said "we met". */
-  met: boolean;
-};
-
+export type Photo = Schemas['Photo'];
+export type Me = Schemas['Me'];
+/** Another person; `distance_miles` and `shared_interests` come with discovery results only. */
+export type Profile = Schemas['Profile'];
+export type Message = Schemas['Message'];
+export type Match = Schemas['Match'];
+export type AuthResponse = Schemas['Tokens'];
+export type ProfileUpdate = Schemas['ProfileUpdate'];
+export type DiscoverPage = Schemas['DiscoverResult'];
+export type WiderReach = Schemas['WiderReach'];
+export type Hangout = Schemas['Hangout'];
+export type HangoutOption = Schemas['TimeOption'];
+export type PlaceKind = Hangout['place_kind'];
+export type UndoResult = Schemas['UndoResult'];
+/** The data of a `typing` event (not part of the OpenAPI document: it travels on the event stream). */
 export type TypingSignal = { match_id: number; user_id: number };
+export type ApiSchemas = Schemas;

@@ -1,7 +1,7 @@
 """Meeting up: hangout proposals, "we met" confirmations, meetings and every profile's met_count.
 
 Revision ID: 0009_hangouts
-Revises: 0006_sqlite_autoincrement
+Revises: 0007_hardening
 Create Date: 2026-12-03
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_hangouts"
-down_revision = "0006_sqlite_autoincrement"
+down_revision = "0007_hardening"
 branch_labels = None
 depends_on = None
 

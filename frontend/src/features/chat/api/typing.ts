@@ -1,6 +1,7 @@
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useCallback, useSyncExternalStore } from 'react';
 import { api } from '@/lib/api-client';
+import { typingKeys } from '@/lib/query-keys';
 import type { TypingSignal } from '@/types/api';
 
 /** How long "… is typing" stays up after the last signal. */
@@ -10,8 +11,6 @@ export const TYPING_SEND_EVERY_MS = 3000;
 
 export type TypingState = { user_id: number; at: number } | null;
 
-export const typingQueryKey = (matchId: number) => ['typing', matchId] as const;
-
 /** Tells the other member we are typing; nothing is stored, so a failure is not worth showing. */
 export function sendTyping(matchId: number): Promise<void> {
   return api.post<void>(`/api/matches/${matchId}/typing`).catch(() => undefined);
@@ -20,7 +19,7 @@ export function sendTyping(matchId: number): Promise<void> {
 /** Records a `typing` event (or clears it, with null, when their message arrives). */
 export function setTyping(queryClient: QueryClient, matchId: number, signal: TypingSignal | null): void {
   const state: TypingState = signal ? { user_id: signal.user_id, at: Date.now() } : null;
-  queryClient.setQueryData<TypingState>(typingQueryKey(matchId), state);
+  queryClient.setQueryData<TypingState>(typingKeys.match(matchId), state);
 }
 
 /**
@@ -30,5 +29,5 @@ export function setTyping(queryClient: QueryClient, matchId: number, signal: Typ
 export function useTypingState(matchId: number): TypingState {
   const queryClient = useQueryClient();
   const subscribe = useCallback((onChange: () => void) => queryClient.getQueryCache().subscribe(onChange), [queryClient]);
-  return useSyncExternalStore(subscribe, () => queryClient.getQueryData<TypingState>(typingQueryKey(matchId)) ?? null);
+  return useSyncExternalStore(subscribe, () => queryClient.getQueryData<TypingState>(typingKeys.match(matchId)) ?? null);
 }

@@ -3,6 +3,7 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ErrorState, LoadingState } from '@/components/ui/states';
 import { ApiError } from '@/lib/api-client';
+import { apiLimits } from '@/lib/api-limits';
 import { endSentenceWith, formatTime } from '@/lib/format';
 import { usePageVisible } from '@/lib/use-page-visible';
 import type { Message } from '@/types/api';
@@ -11,7 +12,7 @@ import { useMarkRead } from '../api/mark-read';
 import { useSendMessage } from '../api/send-message';
 import { TYPING_SEND_EVERY_MS, TYPING_SHOWN_MS, sendTyping, useTypingState } from '../api/typing';
 
-const MAX_BODY = 2000;
+const MAX_BODY = apiLimits.MessageCreate.body.maxLength;
 /** The composer shows its character count from this length on. */
 const COUNT_FROM = 1800;
 
@@ -33,17 +34,17 @@ function MessageBubble({ message, mine, seen }: { message: Message; mine: boolea
 /** "Bob is typing…" for a few seconds after their last typing signal. */
 function TypingIndicator({ matchId, userId, partnerName }: { matchId: number; userId: number; partnerName: string }) {
   const typing = useTypingState(matchId);
-  const [now, setNow] = useState(() => Date.now());
   const shownUntil = typing && typing.user_id !== userId ? typing.at + TYPING_SHOWN_MS : 0;
+  // The signal whose time is up; a newer signal has a later `shownUntil` and shows again.
+  const [expired, setExpired] = useState(0);
   useEffect(() => {
-    setNow(Date.now());
     if (!shownUntil) return;
-    const timer = setTimeout(() => setNow(Date.now()), Math.max(0, shownUntil - Date.now()) + 50);
+    const timer = setTimeout(() => setExpired(shownUntil), Math.max(0, shownUntil - Date.now()));
     return () => clearTimeout(timer);
   }, [shownUntil]);
   return (
     <p className="chat-typing muted" aria-live="polite">
-      {shownUntil > now ? `${partnerName} is typing…` : ''}
+      {shownUntil && shownUntil !== expired ? `${partnerName} is typing…` : ''}
     </p>
   );
 }

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
 import type { DiscoverPage, Profile } from '@/types/api';
-import { discoverQueryKey } from './get-discover';
+import { discoverKeys } from '@/lib/query-keys';
 
 /** Takes back the latest decision (within 5 minutes, if it made no match). */
 export function undoSwipe(): Promise<{ user_id: number }> {
@@ -16,10 +16,10 @@ export function useUndoSwipe() {
     onSuccess: (result, profile) => {
       if (result.user_id !== profile.id) {
         // The latest decision was another one (made in another tab): ask the server for the deck.
-        void queryClient.invalidateQueries({ queryKey: discoverQueryKey });
+        void queryClient.invalidateQueries({ queryKey: discoverKeys.all });
         return;
       }
-      queryClient.setQueryData<DiscoverPage>(discoverQueryKey, (old) => ({
+      queryClient.setQueryData<DiscoverPage>(discoverKeys.all, (old) => ({
         users: [profile, ...(old?.users ?? []).filter((user) => user.id !== profile.id)],
       }));
     },

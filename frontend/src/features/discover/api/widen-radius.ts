@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
 import type { Me } from '@/types/api';
-import { discoverQueryKey } from './get-discover';
+import { discoverKeys, meKeys } from '@/lib/query-keys';
 
 /** Sets a wider friend radius from the empty deck, then loads the people it brings. */
 export function widenRadius(radiusMiles: number): Promise<Me> {
@@ -13,8 +13,8 @@ export function useWidenRadius() {
   return useMutation({
     mutationFn: widenRadius,
     onSuccess: (me) => {
-      queryClient.setQueryData(['me'], me);
-      void queryClient.invalidateQueries({ queryKey: discoverQueryKey });
+      queryClient.setQueryData(meKeys.all, me);
+      void queryClient.invalidateQueries({ queryKey: discoverKeys.all });
     },
   });
 }

@@ -1,8 +1,7 @@
 import { queryOptions, useQuery, type QueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
+import { hangoutsKeys } from '@/lib/query-keys';
 import type { Hangout } from '@/types/api';
-
-export const hangoutsQueryKey = (matchId: number) => ['hangouts', matchId] as const;
 
 export function getHangouts(matchId: number): Promise<{ hangouts: Hangout[] }> {
   return api.get<{ hangouts: Hangout[] }>(`/api/matches/${matchId}/hangouts`);
@@ -10,7 +9,7 @@ export function getHangouts(matchId: number): Promise<{ hangouts: Hangout[] }> {
 
 export function getHangoutsQueryOptions(matchId: number) {
   return queryOptions({
-    queryKey: hangoutsQueryKey(matchId),
+    queryKey: hangoutsKeys.match(matchId),
     queryFn: () => getHangouts(matchId),
     // `hangout` events keep it current while the stream is up; opening the chat again re-checks.
     staleTime: 30_000,
@@ -26,7 +25,7 @@ export function useHangouts(matchId: number) {
  * The event carries the receiving member's own "we met" state, so it replaces what was cached.
  */
 export function putHangoutInCache(queryClient: QueryClient, hangout: Hangout): void {
-  queryClient.setQueryData<{ hangouts: Hangout[] }>(hangoutsQueryKey(hangout.match_id), (old) => {
+  queryClient.setQueryData<{ hangouts: Hangout[] }>(hangoutsKeys.match(hangout.match_id), (old) => {
     if (!old) return old;
     const others = old.hangouts.filter((h) => h.id !== hangout.id);
     return { hangouts: [...others, hangout].sort((a, b) => b.id - a.id) };

@@ -1,5 +1,8 @@
 import type { HangoutOption, PlaceKind } from '@/types/api';
 
+/** Every kind of place, in the order the form offers them (the server's list). */
+export const PLACE_KINDS: readonly PlaceKind[] = ['cafe', 'park', 'bar', 'gym', 'museum', 'online', 'other'];
+
 export const PLACE_LABELS: Record<PlaceKind, string> = {
   cafe: 'Café',
   park: 'Park',

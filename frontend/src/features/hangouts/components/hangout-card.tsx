@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ApiError } from '@/lib/api-client';
@@ -19,12 +19,22 @@ function errorText(error: unknown): string | null {
   return error instanceof ApiError ? error.message : 'Could not save that. Try again.';
 }
 
+/** The time now, in ms, updated every minute (enough to notice that a plan is over). */
+function useMinuteClock(): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 60_000);
+    return () => clearInterval(timer);
+  }, []);
+  return now;
+}
+
 /** One plan in the chat: its times, and what the viewer can do about it now. */
 export function HangoutCard({
   hangout,
   userId,
   partnerName,
-  now = Date.now(),
+  now: fixedNow,
 }: {
   hangout: Hangout;
   userId: number;
@@ -32,6 +42,8 @@ export function HangoutCard({
   /** The current time in ms (tests pass their own). */
   now?: number;
 }) {
+  const clock = useMinuteClock();
+  const now = fixedNow ?? clock;
   const answer = useAnswerHangout();
   const download = useDownloadCalendar();
   const [choice, setChoice] = useState(0);

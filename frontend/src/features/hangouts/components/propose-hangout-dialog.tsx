@@ -4,9 +4,9 @@ import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { FieldShell, TextAreaField, TextField } from '@/components/ui/field';
 import { ApiError } from '@/lib/api-client';
-import { PLACE_KINDS, type PlaceKind } from '@/types/api';
+import type { PlaceKind } from '@/types/api';
 import { useProposeHangout } from '../api/propose-hangout';
-import { PLACE_LABELS } from './format';
+import { PLACE_KINDS, PLACE_LABELS } from './format';
 
 const MAX_OPTIONS = 3;
 const LENGTHS = [1, 2, 3, 4];

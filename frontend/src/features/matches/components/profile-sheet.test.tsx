@@ -21,7 +21,7 @@ describe('ProfileSheet', () => {
     const onClose = vi.fn();
     renderWithProviders(
       <ProfileSheet
-        profile={buildProfile({ photos: [photo(2, 1), photo(1, 0)], met_count: 1, age: 31 })}
+        profile={buildProfile({ photos: [photo(2, 1), photo(1, 0)], met_count: 1 })}
         onClose={onClose}
       />,
     );
@@ -29,7 +29,6 @@ describe('ProfileSheet', () => {
     const dialog = screen.getByRole('dialog', { name: 'Bob' });
     expect(dialog).toHaveTextContent('Board games and long walks.');
     expect(dialog).toHaveTextContent('2 miles away');
-    expect(dialog).toHaveTextContent('31');
     expect(screen.getByText('Met 1 person through Friender')).toBeInTheDocument();
     expect(screen.getAllByRole('img').map((img) => img.getAttribute('alt'))).toEqual([
       'Bob, photo 1 of 2',

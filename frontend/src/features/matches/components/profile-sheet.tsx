@@ -35,7 +35,6 @@ export function ProfileSheet({ profile, onClose }: { profile: Profile; onClose: 
   return (
     <Dialog title={name} onClose={onClose} className="profile-sheet">
       <p className="card-meta">
-        {typeof profile.age === 'number' && <span>{profile.age}</span>}
         {place && <span>{place}</span>}
         {profile.distance_miles !== undefined && (
           <span>
