@@ -28,7 +28,7 @@ describe('ProfileSheet', () => {
 
     const dialog = screen.getByRole('dialog', { name: 'Bob' });
     expect(dialog).toHaveTextContent('Board games and long walks.');
-    expect(dialog).toHaveTextContent('2 miles away');
+    expect(dialog).toHaveTextContent('Within 2 miles');
     expect(screen.getByText('Met 1 person through Friender')).toBeInTheDocument();
     expect(screen.getAllByRole('img').map((img) => img.getAttribute('alt'))).toEqual([
       'Bob, photo 1 of 2',

@@ -36,11 +36,8 @@ export function ProfileSheet({ profile, onClose }: { profile: Profile; onClose: 
     <Dialog title={name} onClose={onClose} className="profile-sheet">
       <p className="card-meta">
         {place && <span>{place}</span>}
-        {profile.distance_miles !== undefined && (
-          <span>
-            {profile.distance_miles} {profile.distance_miles === 1 ? 'mile' : 'miles'} away
-          </span>
-        )}
+        {/* Coarse on purpose, as on the cards: the server rounds distances up to a band. */}
+        {profile.distance_miles !== undefined && <span>Within {profile.distance_miles} miles</span>}
       </p>
       <MetCount count={profile.met_count} />
       {photos.length > 0 && (
