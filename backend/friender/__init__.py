@@ -131,6 +131,7 @@ def _register_blueprints(app):
     from .discovery.commands import cli as discovery_cli
     from .discovery.routes import blp as discovery_blp
     from .events.routes import blp as events_blp
+    from .hangouts.routes import blp as hangouts_blp
     from .matches.routes import blp as matches_blp
     from .messages.routes import blp as messages_blp
     from .photos.routes import blp as photos_blp
@@ -147,6 +148,7 @@ def _register_blueprints(app):
         matches_blp,
         safety_blp,
         messages_blp,
+        hangouts_blp,
         events_blp,
         account_blp,
         health.blp,

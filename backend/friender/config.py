@@ -65,6 +65,8 @@ class BaseConfig:
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "5 per minute")
     SIGNUP_RATE_LIMIT = _env("SIGNUP_RATE_LIMIT", "20 per hour")
     MESSAGE_RATE_LIMIT = _env("MESSAGE_RATE_LIMIT", "30 per minute")
+    # The browser sends one typing signal every few seconds while someone types.
+    TYPING_RATE_LIMIT = _env("TYPING_RATE_LIMIT", "30 per minute")
     # Changes of one's ZIP code or friend radius allowed in any LOCATION_CHANGE_WINDOW: each one
     # is a new vantage point for reading other people's distances.
     LOCATION_CHANGE_LIMIT = _env_int("LOCATION_CHANGE_LIMIT", 5)

@@ -56,6 +56,9 @@ class User(db.Model):
     # revokes every earlier token except those of ``kept_session`` (the session that changed it).
     token_generation = sa.Column(sa.Integer, nullable=False, default=0, server_default="0")
     kept_session = sa.Column(sa.String(36))
+    # How many different people confirmed meeting this person after a hangout, both sides
+    # agreeing; kept as a counter so every profile shown carries it without another query.
+    met_count = sa.Column(sa.Integer, nullable=False, default=0, server_default="0")
 
     created_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
@@ -276,6 +279,67 @@ class Message(db.Model):
         ),
         NEVER_REUSE_IDS,
     )
+
+
+class Hangout(db.Model):
+    """A plan one member of a match proposes: an activity, 1–3 time options and a kind of public place.
+
+    The other member accepts one option or declines; either may cancel. It goes when the match
+    goes (unmatch, block, account deletion).
+    """
+
+    __tablename__ = "hangouts"
+
+    PROPOSED, ACCEPTED, DECLINED, CANCELLED = "proposed", "accepted", "declined", "cancelled"
+    STATUSES = (PROPOSED, ACCEPTED, DECLINED, CANCELLED)
+    PLACE_KINDS = ("cafe", "park", "bar", "gym", "museum", "online", "other")
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    match_id = sa.Column(sa.Integer, sa.ForeignKey("matches.id", ondelete="CASCADE"), nullable=False, index=True)
+    proposer_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    activity = sa.Column(sa.String(80), nullable=False)
+    # [{"starts_at": ISO UTC, "ends_at": ISO UTC}, ...]: 1–3 options, validated on the way in.
+    options = sa.Column(sa.JSON, nullable=False)
+    place_kind = sa.Column(sa.String(10), nullable=False)
+    note = sa.Column(sa.String(500), nullable=False, default="")
+    status = sa.Column(sa.String(10), nullable=False, default=PROPOSED)
+    accepted_option = sa.Column(sa.SmallInteger)
+    accepted_at = sa.Column(sa.DateTime(timezone=True))
+    created_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
+
+    __table_args__ = (
+        sa.CheckConstraint("status IN ('proposed', 'accepted', 'declined', 'cancelled')", name="status"),
+        sa.CheckConstraint(
+            "place_kind IN ('cafe', 'park', 'bar', 'gym', 'museum', 'online', 'other')", name="place_kind"
+        ),
+        sa.CheckConstraint("(status = 'accepted') = (accepted_option IS NOT NULL)", name="accepted_option"),
+        NEVER_REUSE_IDS,
+    )
+
+
+class HangoutConfirmation(db.Model):
+    """One member's "we met" about an accepted hangout, given once after its end."""
+
+    __tablename__ = "hangout_confirmations"
+
+    hangout_id = sa.Column(sa.Integer, sa.ForeignKey("hangouts.id", ondelete="CASCADE"), primary_key=True)
+    user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    created_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class Meeting(db.Model):
+    """Two people who both confirmed meeting; kept after an unmatch, so ``met_count`` stays true.
+
+    The pair is stored in id order, once, however many hangouts they confirm.
+    """
+
+    __tablename__ = "meetings"
+
+    user_low_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    user_high_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    met_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
+
+    __table_args__ = (sa.CheckConstraint("user_low_id < user_high_id", name="ordered_pair"),)
 
 
 class Photo(db.Model):

@@ -11,6 +11,7 @@ Both members' event streams hear of a new match (``match``) and of an ended one 
 after an unmatch or a block), once the change is committed.
 """
 
+from datetime import UTC, timedelta
 from typing import NamedTuple
 
 import sqlalchemy as sa
@@ -140,6 +141,37 @@ def _match_if_mutual(swiper_id, swipee_id):
     match = Match(user_low_id=low, user_high_id=high)
     db.session.add(match)
     return match
+
+
+# How long a decision can be taken back.
+UNDO_WINDOW = timedelta(minutes=5)
+
+
+def undo_last_swipe(swiper):
+    """Take back the swiper's most recent decision; returns the id of the person it was about.
+
+    Only within :data:`UNDO_WINDOW`, and only when it made no match: a No, or a Yes the other
+    person has not (yet) answered with a Yes. None → 404; too old or part of a match → 409. The
+    pair is locked as a Yes locks it, so the other side's Yes cannot make a match meanwhile.
+    """
+    latest = db.session.scalar(
+        sa.select(Swipe).where(Swipe.swiper_id == swiper.id).order_by(Swipe.created_at.desc(), Swipe.id.desc()).limit(1)
+    )
+    if latest is None:
+        raise NotFound("You have no decision to take back.")
+    created_at = latest.created_at if latest.created_at.tzinfo else latest.created_at.replace(tzinfo=UTC)
+    if utcnow() - created_at > UNDO_WINDOW:
+        raise Conflict("Decisions can only be taken back within 5 minutes.")
+    if latest.liked:
+        lock_pair(swiper.id, latest.swipee_id)
+        state = db.session.execute(_PAIR_STATE, {"swiper_id": swiper.id, "swipee_id": latest.swipee_id}).one()
+        if state.said_yes:
+            db.session.rollback()
+            raise Conflict("That Yes made a match; unmatch instead.")
+    user_id = latest.swipee_id
+    db.session.execute(sa.delete(Swipe).where(Swipe.id == latest.id))
+    db.session.commit()
+    return user_id
 
 
 def list_matches(user):

@@ -74,6 +74,10 @@ class ProfileSchema(Schema):
     # Only in discovery results.
     distance_miles = fields.Integer()
     shared_interests = fields.List(fields.String())
+    met_count = fields.Integer(
+        required=True,
+        metadata={"description": "How many different people confirmed meeting them through Friender (never who)"},
+    )
 
     @post_dump
     def omit_unknown_distance(self, data, **_kwargs):

@@ -32,6 +32,7 @@ class ProfileView:
     photos: list
     shared_interests: list
     distance_miles: int | None = None
+    met_count: int = 0
 
 
 def update_profile(user, changes):
@@ -117,4 +118,5 @@ def profile_view(viewer, user):
         photos=user.photos,
         shared_interests=shared_tags(viewer, user),
         distance_miles=distance,
+        met_count=user.met_count or 0,
     )

@@ -3,6 +3,12 @@
 
 /** The server's validation limits per request schema and field (from the OpenAPI document). */
 export const apiLimits = {
+  "Accept": {
+    "option_index": {
+      "minimum": 0,
+      "maximum": 2
+    }
+  },
   "BlockRequest": {
     "user_id": {
       "minimum": 1,
@@ -13,6 +19,19 @@ export const apiLimits = {
     "password": {
       "minLength": 1,
       "maxLength": 128
+    }
+  },
+  "HangoutCreate": {
+    "activity": {
+      "minLength": 1,
+      "maxLength": 80
+    },
+    "options": {
+      "minItems": 1,
+      "maxItems": 3
+    },
+    "note": {
+      "maxLength": 500
     }
   },
   "Login": {

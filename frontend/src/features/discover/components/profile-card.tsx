@@ -1,5 +1,6 @@
 import { useEffect, useState, type ReactNode, type Ref } from 'react';
 import { Button } from '@/components/ui/button';
+import { MetCount } from '@/components/ui/met-count';
 import { PhotoImage } from '@/components/ui/photo-image';
 import { displayNameOf } from '@/lib/format';
 import type { Profile } from '@/types/api';
@@ -186,6 +187,7 @@ export function ProfileCard({
             {profile.distance_miles !== undefined && <span>Within {profile.distance_miles} miles</span>}
             {place && <span>{place}</span>}
           </p>
+          <MetCount count={profile.met_count} />
           <SharedTags tags={sharedTags} />
         </div>
       </div>
