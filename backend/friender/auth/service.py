@@ -9,6 +9,7 @@ from flask_jwt_extended import create_access_token, create_refresh_token, decode
 from jwt import PyJWTError
 from sqlalchemy.exc import IntegrityError
 
+from ..concurrency import run_blocking
 from ..errors import Conflict, Unauthorized
 from ..events import end_streams
 from ..extensions import bcrypt, db
@@ -51,7 +52,7 @@ def authenticate(login, password):
     """
     user = _find_by_login(login)
     if user is None:
-        bcrypt.check_password_hash(_dummy_hash(current_app.config["BCRYPT_LOG_ROUNDS"]), password)
+        run_blocking(bcrypt.check_password_hash, _dummy_hash(current_app.config["BCRYPT_LOG_ROUNDS"]), password)
         raise Unauthorized(INVALID_CREDENTIALS)
     if not check_password(user, password):
         raise Unauthorized(INVALID_CREDENTIALS)
@@ -72,12 +73,12 @@ def login_rate_subject(login):
 
 def hash_password(password):
     """bcrypt hash of a password (cost from ``BCRYPT_LOG_ROUNDS``)."""
-    return bcrypt.generate_password_hash(password).decode()
+    return run_blocking(bcrypt.generate_password_hash, password).decode()
 
 
 def check_password(user, password):
     """True when ``password`` is the user's password."""
-    return bcrypt.check_password_hash(user.password_hash, password)
+    return run_blocking(bcrypt.check_password_hash, user.password_hash, password)
 
 
 def issue_tokens(user):
