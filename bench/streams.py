@@ -41,7 +41,7 @@ from messages import create_match, percentile, reset_database, sign_up  # noqa: 
 from tests.backend.processes import AppProcess  # noqa: E402
 
 STREAMS_PER_ACCOUNT = 10
-CONNECT_CONCURRENCY = 100
+CONNECT_CONCURRENCY = 50
 
 
 def raise_file_limit(wanted):
