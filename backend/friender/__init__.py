@@ -10,6 +10,7 @@ from werkzeug.routing import IntegerConverter
 from . import models  # noqa: F401  (registers the tables with SQLAlchemy before migrations run)
 from .commands import storage_cli
 from .config import config_class
+from .database import init_app as init_database_timeouts
 from .errors import register_error_handlers, register_jwt_handlers
 from .extensions import api, bcrypt, cors, db, jwt, limiter, migrate
 from .request_limits import init_app as init_request_limits
@@ -46,6 +47,7 @@ def create_app(config=None, instance_path=None):
     settings.finalize(app)
 
     init_request_limits(app)
+    init_database_timeouts(app)
     _init_extensions(app)
     init_storage(app)
     _register_blueprints(app)
