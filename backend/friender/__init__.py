@@ -13,6 +13,7 @@ from .config import config_class
 from .database import init_app as init_database_timeouts
 from .errors import register_error_handlers, register_jwt_handlers
 from .extensions import api, bcrypt, cors, db, jwt, limiter, migrate
+from .json_provider import use_strict_json
 from .request_limits import init_app as init_request_limits
 from .schemas import MAX_DATABASE_ID, ErrorSchema
 from .security import register_security_headers
@@ -41,6 +42,7 @@ def create_app(config=None, instance_path=None):
     settings = config_class(config if isinstance(config, str) else overrides.get("FRIENDER_ENV"))
 
     app = Flask(__name__, static_folder=None, instance_path=instance_path)
+    use_strict_json(app)
     app.url_map.converters["int"] = DatabaseIdConverter
     app.config.from_object(settings)
     app.config.update(overrides)
