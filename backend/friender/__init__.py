@@ -14,6 +14,7 @@ from .database import init_app as init_database_timeouts
 from .errors import register_error_handlers, register_jwt_handlers
 from .extensions import api, bcrypt, cors, db, jwt, limiter, migrate
 from .json_provider import use_strict_json
+from .mail import init_app as init_mail
 from .request_limits import init_app as init_request_limits
 from .schemas import MAX_DATABASE_ID, ErrorSchema
 from .security import register_security_headers
@@ -52,6 +53,7 @@ def create_app(config=None, instance_path=None):
     init_database_timeouts(app)
     _init_extensions(app)
     init_storage(app)
+    init_mail(app)
     _register_blueprints(app)
     serve_built_files(app)
     register_error_handlers(app)
@@ -84,17 +86,20 @@ def _init_extensions(app):
 
     init_redis(app)
     blocklist.init_blocklist(app)
-    jwt.token_in_blocklist_loader(lambda _header, payload: auth_service.is_token_revoked(payload))
-    jwt.user_lookup_loader(lambda _header, payload: auth_service.load_user(payload))
+    jwt.token_in_blocklist_loader(lambda _header, payload: auth_service.is_request_token_revoked(payload))
+    jwt.user_lookup_loader(lambda _header, payload: auth_service.request_user(payload))
     register_jwt_handlers(jwt)
 
+    from .discovery.service import init_discovery
     from .events import init_events
 
     init_events(app)
 
     with app.app_context():
-        if db.engine.dialect.name == "sqlite":
+        dialect_name = db.engine.dialect.name
+        if dialect_name == "sqlite":
             _enable_sqlite_foreign_keys(db.engine)
+    init_discovery(app, dialect_name)
 
 
 def _enable_sqlite_foreign_keys(engine):
@@ -123,6 +128,7 @@ def _describe_the_documentation(app):
 
 def _register_blueprints(app):
     from . import api_docs, health, web
+    from .account.routes import blp as account_blp
     from .auth.routes import blp as auth_blp
     from .discovery.commands import cli as discovery_cli
     from .discovery.routes import blp as discovery_blp
@@ -144,6 +150,7 @@ def _register_blueprints(app):
         safety_blp,
         messages_blp,
         events_blp,
+        account_blp,
         health.blp,
     )
     for blueprint in blueprints:

@@ -6,9 +6,10 @@ import json
 
 import flask_smorest
 from flask import current_app
-from flask.json.provider import DefaultJSONProvider
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
+
+from .json import OrjsonProvider
 
 MAX_DEPTH = 32
 MAX_INTEGER_DIGITS = 20
@@ -50,8 +51,8 @@ def check_parsed(data):
             pending.extend((item, depth + 1) for item in items)
 
 
-class StrictJSONProvider(DefaultJSONProvider):
-    """Flask's JSON provider, parsing request bodies with the limits above (a ``ValueError`` is a 400)."""
+class StrictJSONProvider(OrjsonProvider):
+    """The app's JSON provider (orjson answers), parsing request bodies with the limits above."""
 
     def loads(self, s, **kwargs):
         try:

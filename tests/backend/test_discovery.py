@@ -5,6 +5,9 @@ import random
 import pytest
 import sqlalchemy as sa
 
+from friender.discovery.ranker_postgresql import TieredIndexRanker
+from friender.discovery.ranker_sqlite import OneQueryRanker
+from friender.discovery.service import ranker
 from friender.extensions import db
 from friender.geo import distance_miles
 from friender.models import Block, SearchProfile, SearchTag, Swipe, Tag, User
@@ -31,6 +34,12 @@ def discover(client, user, **query):
 
 def ids(users):
     return [user["id"] for user in users]
+
+
+def test_the_app_ranks_with_its_own_databases_ranker(app):
+    """Every discovery test below runs through this ranker: PostgreSQL's whenever the suite runs on it."""
+    expected = TieredIndexRanker if db.engine.dialect.name == "postgresql" else OneQueryRanker
+    assert type(ranker()) is expected
 
 
 def test_the_contract_decides_who_is_shown_and_in_which_order(client, make_user):

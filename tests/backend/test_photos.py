@@ -16,9 +16,6 @@ from sqlalchemy.exc import OperationalError
 
 from friender.extensions import db
 from friender.models import Photo, utcnow
-from friender.photos.service import load_photos
-from friender.profiles.schemas import ProfileSchema
-from friender.profiles.service import ProfileView
 from friender.storage import InvalidKey, StorageError, get_storage
 
 from . import photo_files as files
@@ -99,6 +96,7 @@ def test_upload_returns_photos_with_signed_urls_that_serve_the_stored_bytes(clie
         assert served.mimetype == "image/jpeg"
         assert served.cache_control.private and not served.cache_control.public
         assert 1800 <= served.cache_control.max_age <= 3600
+        assert served.cache_control.immutable  # never revalidated while the link lasts
         key = urlsplit(photo["url"]).path.removeprefix("/api/storage/")
         assert served.data == (Path(app.config["LOCAL_STORAGE_DIR"]) / key).read_bytes()
         assert client.get(photo["thumb_url"]).status_code == 200
@@ -796,30 +794,6 @@ def test_storage_init_and_ls_commands_on_local_storage(client, app, user):
     assert buckets.output.strip() == str(Path(app.config["LOCAL_STORAGE_DIR"]).resolve())
     assert objects.exit_code == 0 and "2 object(s)" in objects.output and "-thumb.jpg" in objects.output
     assert "0 object(s)" in nothing.output
-
-
-# --- serialising many profiles: one query for all their photos ------------------------------
-
-
-def test_load_photos_serialises_a_page_of_profiles_with_one_photo_query(client, app, make_user, user):
-    others = [make_user(profile=NYC_PROFILE) for _ in range(4)]
-    for index, other in enumerate(others[1:], start=1):
-        add_photos(client, other, index)
-    db.session.remove()
-    from friender.models import User
-
-    users = db.session.scalars(sa.select(User).where(User.id.in_([other.id for other in others]))).all()
-    views = [ProfileView(person, distance_miles=1) for person in users]
-    statements = []
-    sa.event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
-
-    with app.test_request_context("/api/discover"):
-        load_photos(views)
-        dumped = ProfileSchema(many=True).dump(views)
-
-    assert len(statements) == 1 and "photos" in statements[0]
-    assert sorted(len(profile["photos"]) for profile in dumped) == [0, 1, 2, 3]
-    assert all(photo["url"].startswith("http://localhost/api/storage/") for p in dumped for photo in p["photos"])
 
 
 def test_two_concurrent_uploads_for_the_last_slot_make_exactly_one_photo(app, client, user):

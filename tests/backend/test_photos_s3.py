@@ -18,7 +18,7 @@ from PIL import Image
 
 from friender.extensions import db
 from friender.models import Photo, utcnow
-from friender.photos.service import sweep_storage
+from friender.photos.sweep import sweep_storage
 from friender.storage import create_storage, get_storage
 
 from . import photo_files as files
@@ -135,6 +135,8 @@ def test_presigned_get_url_returns_the_stored_bytes(s3, client, user):
     fetched = requests.get(photo["url"], timeout=10)
     key = urlsplit(photo["url"]).path.split(f"/{BUCKET}/", 1)[-1].lstrip("/")
     assert fetched.status_code == 200
+    # Browsers keep the photo for the link's lifetime instead of revalidating it on every view.
+    assert fetched.headers["Cache-Control"] == "private, max-age=3600, immutable"
     assert fetched.content == s3.get_object(Bucket=BUCKET, Key=key)["Body"].read()
     image = Image.open(io.BytesIO(fetched.content))
     assert image.size == (1600, 800) and dict(image.getexif()) == {}

@@ -22,6 +22,9 @@ async function expectAccessible(page: Page, name: string) {
 }
 
 test('every page passes axe at 375 px and 1280 px', async ({ browser, baseURL }) => {
+  // Eleven pages and dialogs, each analysed twice: on a busy two-core machine that alone can
+  // take most of the default two minutes.
+  test.setTimeout(240_000);
   const dana = person('Dana', '10001', ['climbing', 'board games'], ['sci-fi', 'jazz']);
   const eli = person('Eli', '10003', ['board games', 'running'], ['jazz', 'history']);
   const danaContext = await browser.newContext({ baseURL });
@@ -40,6 +43,10 @@ test('every page passes axe at 375 px and 1280 px', async ({ browser, baseURL })
   await completeProfile(d, dana);
   await uploadPhoto(d, 'dana.png', makePng(480, 600, 10));
   await expectAccessible(d, 'profile');
+  await d.getByRole('button', { name: 'Delete photo 1' }).click();
+  await expect(d.getByRole('dialog', { name: 'Delete photo 1?' })).toBeVisible();
+  await expectAccessible(d, 'photo delete dialog');
+  await d.getByRole('button', { name: 'Cancel' }).click();
 
   await signUp(e, eli);
   await completeProfile(e, eli);

@@ -9,10 +9,11 @@ from flask_jwt_extended import create_access_token, create_refresh_token, decode
 from jwt import PyJWTError
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from ..concurrency import run_blocking
 from ..errors import Conflict, Unauthorized
 from ..events import end_streams
 from ..extensions import bcrypt, db
-from ..models import User
+from ..models import RevokedToken, User
 from .blocklist import blocklist
 
 INVALID_CREDENTIALS = "Invalid username or password."
@@ -51,7 +52,7 @@ def authenticate(login, password):
     """
     user = _find_by_login(login)
     if user is None:
-        bcrypt.check_password_hash(_dummy_hash(current_app.config["BCRYPT_LOG_ROUNDS"]), password)
+        run_blocking(bcrypt.check_password_hash, _dummy_hash(current_app.config["BCRYPT_LOG_ROUNDS"]), password)
         raise Unauthorized(INVALID_CREDENTIALS)
     if not check_password(user, password):
         raise Unauthorized(INVALID_CREDENTIALS)
@@ -79,12 +80,12 @@ def login_rate_subject(login):
 
 def hash_password(password):
     """bcrypt hash of a password (cost from ``BCRYPT_LOG_ROUNDS``)."""
-    return bcrypt.generate_password_hash(password).decode()
+    return run_blocking(bcrypt.generate_password_hash, password).decode()
 
 
 def check_password(user, password):
     """True when ``password`` is the user's password."""
-    return bcrypt.check_password_hash(user.password_hash, password)
+    return run_blocking(bcrypt.check_password_hash, user.password_hash, password)
 
 
 def issue_tokens(user):
@@ -129,6 +130,34 @@ def logout(access_payload, refresh_token=None):
 def is_token_revoked(payload):
     """True when the token was revoked by a logout."""
     return blocklist().is_revoked(payload["jti"])
+
+
+# Every authenticated request needs both answers; one round trip gives them. The database holds
+# every revocation (Redis only mirrors them), so its answer is the final one.
+_USER_AND_REVOCATION = sa.select(
+    User, sa.exists().where(RevokedToken.jti == sa.bindparam("jti")).label("revoked")
+).where(User.id == sa.bindparam("user_id"))
+_REQUEST_USER = "friender.token_user"
+
+
+def is_request_token_revoked(payload):
+    """True when the request's token was revoked; loads its account in the same query for
+    :func:`request_user`, which Flask-JWT-Extended asks next."""
+    try:
+        user_id = int(payload["sub"])
+    except (TypeError, ValueError):
+        return False  # no account has this id: request_user answers None, a 401
+    row = db.session.execute(_USER_AND_REVOCATION, {"jti": payload["jti"], "user_id": user_id}).one_or_none()
+    user, revoked = row if row is not None else (None, False)
+    # Kept in the WSGI environ: it lives exactly as long as the request.
+    request.environ[_REQUEST_USER] = (payload["jti"], user)
+    return revoked
+
+
+def request_user(payload):
+    """The account the request's token names (None when gone), as loaded with the revocation check."""
+    jti, user = request.environ.get(_REQUEST_USER, (None, None))
+    return user if jti == payload["jti"] else load_user(payload)
 
 
 def load_user(payload):

@@ -30,6 +30,10 @@ from .broker import TOKEN_REVOKED as REVOKED_REASON
 from .broker import SubscriptionEnded
 
 RETRY_MILLISECONDS = 3000
+# Logout, deletion and the like end streams at once (``end_streams``) and every delivery checks
+# the blocklist; this slower check on quiet streams only catches what those could miss (an end
+# event lost to a Redis outage), so ten thousand idle streams cost few lookups a second.
+REVOCATION_CHECK_SECONDS = 60
 TOKEN_EXPIRED = {"error": "token_expired", "message": "Token has expired"}
 TOKEN_REVOKED = {"error": "token_revoked", "message": "Token has been revoked"}
 
@@ -89,6 +93,7 @@ class EventStream:
         self._replayed_ids = replayed_ids
         self._heartbeat_seconds = heartbeat_seconds
         self._iterator = None
+        self._next_check = time.monotonic() + REVOCATION_CHECK_SECONDS
 
     def __iter__(self):
         self._iterator = self._generate()
@@ -117,9 +122,11 @@ class EventStream:
                         yield format_event("reconnect", {"reason": ended.reason})
                     return
                 if event is None:
-                    if _revoked(self._app, self._token):
-                        yield format_event("token_revoked", TOKEN_REVOKED)
-                        return
+                    if time.monotonic() >= self._next_check:
+                        self._next_check = time.monotonic() + REVOCATION_CHECK_SECONDS
+                        if _revoked(self._app, self._token):
+                            yield format_event("token_revoked", TOKEN_REVOKED)
+                            return
                     yield ": heartbeat\n\n"
                 elif not (event["event"] == "message" and event.get("id") in self._replayed_ids):
                     # Checked before every delivery too: a logout whose ending event was lost

@@ -4,7 +4,6 @@ from flask import redirect
 from flask_jwt_extended import current_user, jwt_required
 from flask_smorest import Blueprint
 
-from ..profiles.schemas import PhotoSchema
 from ..request_limits import allows_large_body
 from . import service
 from .schemas import (
@@ -13,6 +12,7 @@ from .schemas import (
     PhotoFilesSchema,
     PhotoListSchema,
     PhotoOrderSchema,
+    PhotoSchema,
     UploadUrlRequestSchema,
     UploadUrlSchema,
 )

@@ -1,32 +1,37 @@
-"""Profile rules: editing one's own profile, deleting the account, showing a public profile."""
+"""Profile rules: editing one's own profile, showing a public profile."""
+
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app
 
-from ..auth.service import check_password
-from ..errors import Forbidden, NotFound, RateLimited
-from ..events import end_streams
+from ..errors import NotFound, RateLimited
 from ..extensions import db
 from ..geo import distance_miles, lookup_zip, shown_miles
-from ..models import LocationChange, Photo, User, utcnow
-from ..storage import remove_objects
+from ..models import LocationChange, User, utcnow
+from ..relationships import blocked_between
 
 LOCATION_FIELDS = ("zip_code", "friend_radius_miles")
 
 
+@dataclass(frozen=True)
 class ProfileView:
     """A user as another viewer sees them: the user's public fields plus viewer-relative ones.
 
-    ``distance_miles`` and ``shared_interests`` exist only when known, so the schema leaves
-    them out otherwise.
+    ``distance_miles`` is None unless each is within the other's radius; the schema then leaves it out.
     """
 
-    def __init__(self, user, **viewer_relative):
-        self.user = user
-        self.__dict__.update(viewer_relative)
-
-    def __getattr__(self, name):
-        return getattr(self.user, name)
+    id: int
+    username: str
+    display_name: str | None
+    bio: str
+    hobbies: list
+    interests: list
+    city: str | None
+    state: str | None
+    photos: list
+    shared_interests: list
+    distance_miles: int | None = None
 
 
 def update_profile(user, changes):
@@ -70,28 +75,6 @@ def _count_location_change(user):
         )
 
 
-def delete_account(user, password):
-    """Delete the account and everything that cascades from it, once the password is confirmed.
-
-    The photos' storage objects go after the rows; any that cannot be deleted now are logged
-    and removed by ``flask storage sweep``.
-    """
-    from ..matches.service import announce_unmatch, ended_matches_of  # matches builds on this module
-
-    if not check_password(user, password):
-        raise Forbidden("That password is not correct.")
-    photos = db.session.scalars(sa.select(Photo).where(Photo.user_id == user.id)).all()
-    keys = [key for photo in photos for key in photo.object_keys]
-    ended = ended_matches_of(user.id)
-    user_id = user.id
-    db.session.delete(user)
-    db.session.commit()
-    end_streams(user_id)
-    remove_objects(keys)
-    for match in ended:  # the other people's open chats learn at once that the match is gone
-        announce_unmatch(match)
-
-
 def shared_tags(viewer, other):
     """The other person's hobbies and interests that the viewer also has, compared case-insensitively."""
     mine = {tag.lower() for tag in [*viewer.hobbies, *viewer.interests]}
@@ -108,8 +91,6 @@ def public_profile(viewer, user_id):
 
     Unknown users and users with a block either way are both 404, so a block reveals nothing.
     """
-    from ..safety.service import blocked_between  # safety builds on this module, so import at call time
-
     user = db.session.get(User, user_id)
     if user is None or blocked_between(viewer.id, user_id):
         raise NotFound("No such user.")
@@ -119,9 +100,21 @@ def public_profile(viewer, user_id):
 def profile_view(viewer, user):
     """``user`` as ``viewer`` sees them: shared tags, and the coarse distance when each is within
     the other's friend radius (so moving far away to measure from elsewhere shows nothing)."""
-    relative = {"shared_interests": shared_tags(viewer, user)}
+    distance = None
     if None not in (viewer.latitude, user.latitude, viewer.friend_radius_miles, user.friend_radius_miles):
         miles = distance_miles(viewer.latitude, viewer.longitude, user.latitude, user.longitude)
         if miles <= min(viewer.friend_radius_miles, user.friend_radius_miles):
-            relative["distance_miles"] = shown_miles(miles)
-    return ProfileView(user, **relative)
+            distance = shown_miles(miles)
+    return ProfileView(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        bio=user.bio,
+        hobbies=user.hobbies,
+        interests=user.interests,
+        city=user.city,
+        state=user.state,
+        photos=user.photos,
+        shared_interests=shared_tags(viewer, user),
+        distance_miles=distance,
+    )

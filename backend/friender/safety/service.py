@@ -5,29 +5,13 @@ and matches (any match between them is removed, with its conversation). A report
 moderation; one per reporter and reported person.
 """
 
-import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..matches import service as matches
 from ..models import Block, Report, User
-from ..pairs import block_either_way, lock_pair
-
-
-def blocked_between(user_id, other_id):
-    """True when either of the two has blocked the other."""
-    return db.session.scalar(sa.select(block_either_way(user_id, other_id)))
-
-
-# Built once: on the swipe path, constructing this expression cost more CPU than running it.
-_VIEWER, _USER = sa.bindparam("viewer_id"), sa.bindparam("user_id")
-_CAN_SEE = sa.select(sa.exists().where(User.id == _USER, ~block_either_way(_VIEWER, _USER)))
-
-
-def can_see(viewer_id, user_id):
-    """True when ``user_id`` exists and neither side blocked the other (one query)."""
-    return db.session.scalar(_CAN_SEE, {"viewer_id": viewer_id, "user_id": user_id})
+from ..relationships import lock_pair
 
 
 def _other_user(user, user_id, action):

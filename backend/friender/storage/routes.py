@@ -88,6 +88,8 @@ def get_object(query, folder, name):
     # Browsers may keep it until the link expires; shared caches should not keep people's photos.
     response.cache_control.public = False
     response.cache_control.private = True
+    if not filename:  # a key's bytes never change: no revalidation while the link lasts
+        response.cache_control.immutable = True
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 

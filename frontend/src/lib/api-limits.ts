@@ -69,6 +69,8 @@ export const apiLimits = {
       }
     },
     "zip_code": {
+      "minLength": 5,
+      "maxLength": 5,
       "pattern": "^[0-9]{5}$"
     },
     "friend_radius_miles": {

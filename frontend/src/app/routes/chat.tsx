@@ -60,7 +60,7 @@ export default function ChatRoute() {
         </Link>
         <Avatar photo={photo} name={name} size={44} />
         <div className="chat-head-text">
-          <h1 className="chat-title" title={name}>
+          <h1 className="chat-title" title={name} dir="auto">
             {name}
           </h1>
           {place && <span className="muted">{place}</span>}

@@ -20,7 +20,9 @@ function MessageBubble({ message, mine, seen }: { message: Message; mine: boolea
     <li className={`bubble-row ${mine ? 'bubble-row-mine' : 'bubble-row-theirs'}`}>
       <div className={`bubble ${mine ? 'bubble-mine' : 'bubble-theirs'}`}>
         {/* Rendered as text: the server stores bodies exactly as sent. */}
-        <p className="bubble-body">{message.body}</p>
+        <p className="bubble-body" dir="auto">
+          {message.body}
+        </p>
         <time className="bubble-time" dateTime={message.created_at}>
           {formatTime(message.created_at)}
         </time>
@@ -177,6 +179,7 @@ export function ChatView({
           <textarea
             id={inputId}
             className="input composer-input"
+            dir="auto"
             rows={1}
             placeholder={`Message ${partnerName}`}
             aria-invalid={tooLong || undefined}

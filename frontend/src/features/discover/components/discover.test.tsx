@@ -46,13 +46,36 @@ describe('ProfileCard keyboard', () => {
 
     expect(screen.getByRole('heading', { name: 'Bob' })).toBeInTheDocument();
     expect(screen.getByText('Within 2 miles')).toBeInTheDocument();
-    expect(screen.getByText('hiking').closest('li')).toHaveClass('tag-shared');
+    for (const hiking of screen.getAllByText('hiking')) expect(hiking.closest('li')).toHaveClass('tag-shared');
     expect(screen.getByText('chess').closest('li')).not.toHaveClass('tag-shared');
+    const onPhoto = screen.getByRole('list', { name: 'Shared interests' });
+    expect(within(onPhoto).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['hiking']);
+    expect(screen.getByText('You both like 1 thing')).toBeInTheDocument();
 
     await userEvent.click(screen.getByRole('button', { name: 'No' }));
     expect(onDecide).toHaveBeenLastCalledWith(false);
     await userEvent.click(screen.getByRole('button', { name: 'Yes' }));
     expect(onDecide).toHaveBeenLastCalledWith(true);
+  });
+});
+
+describe('ProfileCard shared tags on the photo', () => {
+  it('shows the first three shared tags once each, in the person\'s spelling, and counts the rest', () => {
+    const profile = buildProfile({
+      hobbies: ['Hiking', 'chess', 'Baking', 'Climbing'],
+      interests: ['hiking', 'Jazz', 'Opera'],
+      shared_interests: ['hiking', 'baking', 'climbing', 'jazz', 'opera'],
+    });
+    renderWithProviders(<ProfileCard profile={profile} onDecide={vi.fn()} />);
+
+    const onPhoto = screen.getByRole('list', { name: 'Shared interests' });
+    expect(within(onPhoto).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+      'Hiking',
+      'Baking',
+      'Climbing',
+      '+2 more',
+    ]);
+    expect(screen.getByText('You both like 5 things')).toBeInTheDocument();
   });
 });
 

@@ -1,6 +1,7 @@
-import { useEffect, useId, useRef, useState, type DragEvent } from 'react';
+import { useId, useRef, useState, type DragEvent } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { TrashIcon } from '@/components/ui/icons';
 import { PhotoImage } from '@/components/ui/photo-image';
 import { ProgressBar } from '@/components/ui/progress-bar';
@@ -59,6 +60,8 @@ export function PhotoManager() {
   const [uploads, setUploads] = useState<UploadItem[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
+  /** The photo whose deletion waits for "Delete photo" in the confirm dialog. */
+  const [deleting, setDeleting] = useState<{ photo: Photo; number: number } | null>(null);
   const photoInput = useRef<HTMLInputElement>(null);
   const archiveInput = useRef<HTMLInputElement>(null);
   const photoInputId = useId();
@@ -71,26 +74,46 @@ export function PhotoManager() {
   const patchUpload = (key: string, patch: Partial<UploadItem>) =>
     setUploads((current) => current.map((item) => (item.key === key ? { ...item, ...patch } : item)));
 
-  // Upload the queue one file at a time: the server keeps the order and the 6-photo limit.
-  const active = uploads.find((item) => item.status === 'uploading');
-  const next = uploads.find((item) => item.status === 'queued');
-  useEffect(() => {
-    if (active || !next) return;
-    patchUpload(next.key, { status: 'uploading', progress: 0 });
-    const onProgress = ({ fraction }: { fraction: number }) => patchUpload(next.key, { progress: fraction });
-    const run: Promise<Partial<UploadItem>> =
-      next.kind === 'photo'
-        ? uploadPhoto.mutateAsync({ file: next.file, onProgress }).then(() => ({}))
-        : uploadArchive.mutateAsync({ file: next.file, onProgress }).then((result) => {
-            const added = result.photos.length;
-            return { message: `${added} photo${added === 1 ? '' : 's'} added.`, skipped: result.skipped };
-          });
-    run.then(
-      (outcome) => patchUpload(next.key, { status: 'done', progress: 1, ...outcome }),
-      (error: unknown) =>
-        patchUpload(next.key, { status: 'failed', message: errorMessage(error), retryable: isRetryable(error) }),
-    );
-  }, [active?.key, next?.key]);
+  // Uploads run one file at a time, in the order they were added: the server keeps that order
+  // and the photo limit. The queue lives in a ref, drained by the handlers that fill it.
+  const queue = useRef<UploadItem[]>([]);
+  const draining = useRef(false);
+  const uploadOne = async (item: UploadItem): Promise<Partial<UploadItem>> => {
+    const onProgress = ({ fraction }: { fraction: number }) => patchUpload(item.key, { progress: fraction });
+    if (item.kind === 'photo') {
+      await uploadPhoto.mutateAsync({ file: item.file, onProgress });
+      return {};
+    }
+    const result = await uploadArchive.mutateAsync({ file: item.file, onProgress });
+    const added = result.photos.length;
+    return { message: `${added} photo${added === 1 ? '' : 's'} added.`, skipped: result.skipped };
+  };
+  const drain = async () => {
+    if (draining.current) return;
+    draining.current = true;
+    for (let item = queue.current.shift(); item; item = queue.current.shift()) {
+      patchUpload(item.key, { status: 'uploading', progress: 0 });
+      try {
+        const outcome = await uploadOne(item);
+        patchUpload(item.key, { status: 'done', progress: 1, ...outcome });
+      } catch (error) {
+        patchUpload(item.key, { status: 'failed', message: errorMessage(error), retryable: isRetryable(error) });
+      }
+    }
+    draining.current = false;
+  };
+  const enqueue = (items: UploadItem[]) => {
+    setUploads((current) => [...current.filter((item) => item.status !== 'done'), ...items]);
+    queue.current.push(...items);
+    void drain();
+  };
+  const newUpload = (file: File, kind: UploadItem['kind']): UploadItem => ({
+    key: `upload-${++uploadCounter}`,
+    file,
+    kind,
+    status: 'queued',
+    progress: 0,
+  });
 
   const addPhotoFiles = (files: File[]) => {
     setNotice(null);
@@ -109,24 +132,12 @@ export function PhotoManager() {
     }
     if (problems.length) setNotice(problems.join(' '));
     if (accepted.length === 0) return;
-    setUploads((current) => [
-      ...current.filter((item) => item.status !== 'done'),
-      ...accepted.map((file) => ({
-        key: `upload-${++uploadCounter}`,
-        file,
-        kind: 'photo' as const,
-        status: 'queued' as const,
-        progress: 0,
-      })),
-    ]);
+    enqueue(accepted.map((file) => newUpload(file, 'photo')));
   };
 
   const addArchive = (file: File) => {
     setNotice(null);
-    setUploads((current) => [
-      ...current.filter((item) => item.status !== 'done'),
-      { key: `upload-${++uploadCounter}`, file, kind: 'archive', status: 'queued', progress: 0 },
-    ]);
+    enqueue([newUpload(file, 'archive')]);
   };
 
   const onDrop = (event: DragEvent<HTMLDivElement>) => {
@@ -144,7 +155,13 @@ export function PhotoManager() {
     reorder.mutate(move(photos, from, to).map((photo) => photo.id));
   };
 
-  const actionError = reorder.error ?? remove.error;
+  // A failed deletion is reported inside its dialog, which stays open to try again.
+  const actionError = reorder.error;
+
+  const closeDeleteDialog = () => {
+    setDeleting(null);
+    remove.reset();
+  };
 
   return (
     <section className="card photo-manager" aria-labelledby="photos-heading">
@@ -209,9 +226,7 @@ export function PhotoManager() {
                   className="icon-btn icon-btn-danger"
                   aria-label={`Delete photo ${index + 1}`}
                   disabled={remove.isPending}
-                  onClick={() => {
-                    if (window.confirm('Delete this photo?')) remove.mutate(photo.id);
-                  }}
+                  onClick={() => setDeleting({ photo, number: index + 1 })}
                 >
                   <TrashIcon size={16} />
                 </button>
@@ -219,6 +234,22 @@ export function PhotoManager() {
             </li>
           ))}
         </ol>
+      )}
+
+      {deleting && (
+        <ConfirmDialog
+          title={`Delete photo ${deleting.number}?`}
+          confirmLabel="Delete photo"
+          pending={remove.isPending}
+          error={remove.error ? errorMessage(remove.error) : null}
+          onCancel={closeDeleteDialog}
+          onConfirm={() => remove.mutate(deleting.photo.id, { onSuccess: closeDeleteDialog })}
+        >
+          <div className="confirm-photo">
+            <PhotoImage photo={deleting.photo} variant="thumb" fit="cover" alt={`Photo ${deleting.number}`} />
+          </div>
+          <p>It is removed from your profile and from storage. This cannot be undone.</p>
+        </ConfirmDialog>
       )}
 
       <div
@@ -318,9 +349,12 @@ export function PhotoManager() {
                       <button
                         type="button"
                         className="link-btn"
-                        onClick={() =>
-                          patchUpload(item.key, { status: 'queued', progress: 0, message: undefined, retryable: undefined })
-                        }
+                        onClick={() => {
+                          const again = { ...item, status: 'queued' as const, progress: 0 };
+                          patchUpload(item.key, { ...again, message: undefined, retryable: undefined });
+                          queue.current.push(again);
+                          void drain();
+                        }}
                       >
                         Retry
                       </button>

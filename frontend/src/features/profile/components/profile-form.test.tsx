@@ -2,6 +2,7 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { setAccessToken } from '@/lib/api-client';
+import { meKeys } from '@/lib/query-keys';
 import { buildCompleteMe, buildMe } from '@/testing/fixtures';
 import { jsonResponse, makeToken, mockFetch, renderWithProviders } from '@/testing/test-utils';
 import { ProfileForm } from './profile-form';
@@ -40,7 +41,7 @@ describe('ProfileForm', () => {
     });
     expect(screen.getByLabelText('Hobbies')).toHaveValue('');
     expect(within(screen.getByRole('list', { name: 'Hobbies added' })).getAllByRole('listitem')).toHaveLength(2);
-    await vi.waitFor(() => expect(queryClient.getQueryData(['me'])).toEqual(saved));
+    await vi.waitFor(() => expect(queryClient.getQueryData(meKeys.all)).toEqual(saved));
   });
 
   it('saves a half-finished profile: only the filled fields and the radius are sent', async () => {
@@ -103,8 +104,24 @@ describe('ProfileForm', () => {
       await userEvent.paste(pasted);
       expect(zip, pasted).toHaveValue('94103');
     }
-    await userEvent.type(zip, '7');
+    expect(zip).not.toHaveAccessibleDescription(/ZIP code has 5 digits/);
+  });
+
+  it('refuses a sixth digit out loud instead of cutting it silently, and clears the note on the next edit', async () => {
+    renderWithProviders(<ProfileForm me={buildMe()} />);
+    const zip = screen.getByLabelText('ZIP code');
+
+    await userEvent.type(zip, '941037');
+
     expect(zip).toHaveValue('94103');
+    expect(zip).toHaveAccessibleDescription(/A US ZIP code has 5 digits: the extra digit was not added\./);
+    expect(zip).toBeInvalid();
+    await userEvent.clear(zip);
+    await userEvent.paste('123456');
+    expect(zip, 'a pasted six-digit number is refused whole, not cut to five').toHaveValue('');
+    await userEvent.type(zip, '1');
+    expect(zip).toHaveValue('1');
+    expect(zip).not.toHaveAccessibleDescription(/5 digits/);
   });
 
   it('says when a tag is over 30 characters instead of cutting it', async () => {
