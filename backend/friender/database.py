@@ -60,6 +60,7 @@ def wait_with_timeout(timeout):
                 raise psycopg2.OperationalError(f"server closed the connection unexpectedly: {TIMED_OUT}")
             poller.unregister(connection.fileno())
 
+    wait.friender_timeout = True
     return wait
 
 
@@ -72,5 +73,11 @@ def _shut_down(connection):
 def init_app(app):
     """Apply the timeouts: engine options now, the wait callback for every psycopg2 connection."""
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
-    if str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
+    installed = psycopg2.extensions.get_wait_callback()
+    # Under gunicorn's gevent workers psycogreen's cooperative callback is installed first (in
+    # post_fork); a blocking poll here would stall every greenlet, so it is kept, and the
+    # connect and statement timeouts still apply.
+    if str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql") and (
+        installed is None or getattr(installed, "friender_timeout", False)
+    ):
         psycopg2.extensions.set_wait_callback(wait_with_timeout(app.config["DATABASE_WAIT_TIMEOUT_SECONDS"]))
