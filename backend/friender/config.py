@@ -39,6 +39,12 @@ class BaseConfig:
     # Bound parameters (password hashes, token ids, message bodies) never reach a log line or an
     # exception message, even with SQLALCHEMY_ECHO on.
     SQLALCHEMY_ENGINE_OPTIONS = {"hide_parameters": True}
+    # PostgreSQL timeouts (see friender/database.py): connecting, a query on the server, waiting
+    # for a pooled connection, and silence on the socket (a server that accepts but never answers).
+    DATABASE_CONNECT_TIMEOUT_SECONDS = _env_int("DATABASE_CONNECT_TIMEOUT_SECONDS", 5)
+    DATABASE_STATEMENT_TIMEOUT_SECONDS = _env_int("DATABASE_STATEMENT_TIMEOUT_SECONDS", 10)
+    DATABASE_POOL_TIMEOUT_SECONDS = _env_int("DATABASE_POOL_TIMEOUT_SECONDS", 5)
+    DATABASE_WAIT_TIMEOUT_SECONDS = _env_int("DATABASE_WAIT_TIMEOUT_SECONDS", 15)
 
     JWT_SECRET_KEY = _env("JWT_SECRET_KEY")
     JWT_ALGORITHM = "HS256"

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask import current_app, request
 from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
 from jwt import PyJWTError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..concurrency import run_blocking
 from ..errors import Conflict, Unauthorized
@@ -67,7 +67,14 @@ def login_rate_subject(login):
     # This runs before the body is validated: a NUL or an overlong string is no account's name,
     # and PostgreSQL would refuse the NUL in a query.
     findable = login and "\x00" not in login and len(login) <= 254
-    user = _find_by_login(login) if findable else None
+    try:
+        user = _find_by_login(login) if findable else None
+    except OperationalError:
+        # Flask-Limiter takes any error here for its storage failing and evaluates again, once
+        # per retry: with a database that does not answer, each would wait out the timeout.
+        # Count by name; the login itself then meets the outage and answers 503.
+        db.session.rollback()
+        user = None
     return f"user:{user.id}" if user else f"name:{login.lower()}"
 
 

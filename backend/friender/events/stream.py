@@ -26,6 +26,7 @@ from ..auth.service import is_token_revoked
 from ..extensions import db
 from ..messages.schemas import MessageSchema
 from ..messages.service import latest_message_id, messages_after
+from ..schemas import MAX_DATABASE_ID
 from .broker import TOKEN_REVOKED as REVOKED_REASON
 from .broker import SubscriptionEnded
 
@@ -48,7 +49,10 @@ def format_event(event_type, data, event_id=None):
 def parse_last_event_id(value):
     """The message id a reconnecting client already has, or None when absent or not a message id."""
     value = (value or "").strip()
-    return int(value) if value.isdigit() else None
+    # isdigit() alone accepts "²", which int() refuses; ids fit the database's integer column.
+    if not (value.isascii() and value.isdigit() and len(value) <= len(str(MAX_DATABASE_ID))):
+        return None
+    return int(value) if int(value) <= MAX_DATABASE_ID else None
 
 
 def catch_up_frames(user_id, last_event_id, heartbeat_seconds, replay_limit):

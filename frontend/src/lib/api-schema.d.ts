@@ -1399,6 +1399,13 @@ export interface paths {
                     content?: never;
                 };
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                /** @description ZIP code or friend radius changed too often (LOCATION_CHANGE_LIMIT per 24 hours) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
