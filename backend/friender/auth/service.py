@@ -9,9 +9,9 @@ from flask_jwt_extended import create_access_token, create_refresh_token, decode
 from jwt import PyJWTError
 from sqlalchemy.exc import IntegrityError
 
-from ..errors import Conflict, Unauthorized
+from ..errors import AccountBanned, AccountSuspended, Conflict, Unauthorized
 from ..extensions import bcrypt, db
-from ..models import User
+from ..models import User, as_utc
 from .blocklist import blocklist
 
 INVALID_CREDENTIALS = "Invalid username or password."
@@ -54,7 +54,20 @@ def authenticate(login, password):
         raise Unauthorized(INVALID_CREDENTIALS)
     if not check_password(user, password):
         raise Unauthorized(INVALID_CREDENTIALS)
+    refuse_locked_account(user)
     return user
+
+
+def refuse_locked_account(user):
+    """403 ``account_banned``, or ``account_suspended`` with the end time, while a measure lasts.
+
+    Checked only after the password, so the answer tells nothing to someone who does not know it.
+    """
+    if user.banned_at is not None:
+        raise AccountBanned("This account has been banned for breaking the community rules.")
+    if user.locked:
+        until = as_utc(user.suspended_until).strftime("%Y-%m-%dT%H:%M:%SZ")
+        raise AccountSuspended(f"This account is suspended until {until}.", until=until)
 
 
 def login_rate_subject(login):
@@ -79,15 +92,26 @@ def check_password(user, password):
     return bcrypt.check_password_hash(user.password_hash, password)
 
 
+TOKEN_VERSION_CLAIM = "ver"
+
+
 def issue_tokens(user):
     """An access and a refresh token whose ``sub`` is the user id as a string."""
-    identity = str(user.id)
-    return create_access_token(identity=identity), create_refresh_token(identity=identity)
+    identity, claims = str(user.id), {TOKEN_VERSION_CLAIM: user.token_version}
+    return (
+        create_access_token(identity=identity, additional_claims=claims),
+        create_refresh_token(identity=identity, additional_claims=claims),
+    )
 
 
-def issue_access_token(user_id_str):
-    """A new access token for the identity of a valid refresh token."""
-    return create_access_token(identity=user_id_str)
+def issue_access_token(user):
+    """A new access token for the user of a valid refresh token."""
+    return create_access_token(identity=str(user.id), additional_claims={TOKEN_VERSION_CLAIM: user.token_version})
+
+
+def revoke_all_tokens(user):
+    """Revoke every token the user holds, in the caller's transaction (a suspension or ban does this)."""
+    user.token_version = User.token_version + 1
 
 
 def revoke_token(payload):
@@ -114,8 +138,16 @@ def logout(access_payload, refresh_token=None):
 
 
 def is_token_revoked(payload):
-    """True when the token was revoked by a logout."""
-    return blocklist().is_revoked(payload["jti"])
+    """True when the token was revoked by a logout, by :func:`revoke_all_tokens`, or its account is locked.
+
+    The account is read here once per request; the user lookup that follows finds it in the session.
+    """
+    if blocklist().is_revoked(payload["jti"]):
+        return True
+    user = load_user(payload)
+    if user is None:
+        return False  # the user lookup answers for a deleted account
+    return payload.get(TOKEN_VERSION_CLAIM, 0) != user.token_version or user.locked
 
 
 def load_user(payload):

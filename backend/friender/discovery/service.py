@@ -1,8 +1,9 @@
 """Who the viewer is shown: the rules of ``GET /api/discover`` and the queries that apply them.
 
 Everyone shown has a complete profile, is within the viewer's radius while the viewer is within
-theirs, has not been swiped by the viewer, and has no block with the viewer either way. They are
-ranked by the number of shared hobbies and interests, then by distance, then by id.
+theirs, has not been swiped by the viewer, has no block with the viewer either way, and is neither
+suspended, banned nor hidden by automatic protection until a moderator decides. They are ranked
+by the number of shared hobbies and interests, then by distance, then by id.
 
 PostgreSQL answers with index-only scans of ``search_tags`` (see :mod:`.index`), one of the
 viewer's tags at a time from the least popular: anyone sharing at least ``k`` of the viewer's
@@ -22,7 +23,7 @@ from sqlalchemy.orm import selectinload
 
 from ..errors import ProfileIncomplete
 from ..extensions import db
-from ..models import Block, Swipe, User
+from ..models import OUT_OF_DISCOVERY_SQL, Block, Swipe, User
 from ..profiles.service import profile_view
 from . import index
 
@@ -101,9 +102,11 @@ def discover_candidates(viewer, limit):
 
 
 def _excluded(column):
-    """Not the viewer, not swiped by the viewer, no block either way (hashed ``NOT IN`` subqueries)."""
+    """Not the viewer, not swiped by the viewer, no block either way, under no moderation measure
+    (hashed ``NOT IN`` subqueries)."""
     return f"""
         {column} <> :viewer_id
+        AND {column} NOT IN ({OUT_OF_DISCOVERY_SQL})
         AND {column} NOT IN (SELECT swipee_id FROM {Swipe.__tablename__} WHERE swiper_id = :viewer_id)
         AND {column} NOT IN (SELECT blocked_id FROM {Block.__tablename__} WHERE blocker_id = :viewer_id)
         AND {column} NOT IN (SELECT blocker_id FROM {Block.__tablename__} WHERE blocked_id = :viewer_id)

@@ -21,7 +21,7 @@ from .. import events
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..messages.service import conversation_summaries
-from ..models import Match, Swipe, User
+from ..models import Match, Swipe, User, is_locked
 from ..profiles.service import profile_view
 from ..safety import service as safety
 from .schemas import MatchSchema
@@ -102,7 +102,8 @@ def _match_if_mutual(swiper_id, swipee_id):
 
 
 def list_matches(user):
-    """The user's matches with the other person's profile, newest activity first.
+    """The user's matches with the other person's profile, newest activity first; a suspended or
+    banned person's matches are left out while the measure lasts.
 
     A constant number of queries whatever the number of matches: the matches with the other
     people, their photos, then every conversation's last message and unread count at once.
@@ -112,7 +113,7 @@ def list_matches(user):
         sa.select(Match, User)
         .join(User, User.id == other_id)
         .options(selectinload(User.photos))
-        .where(sa.or_(Match.user_low_id == user.id, Match.user_high_id == user.id))
+        .where(sa.or_(Match.user_low_id == user.id, Match.user_high_id == user.id), ~is_locked(User))
         .order_by(Match.last_activity_at.desc(), Match.id.desc())
     ).all()
     summaries = conversation_summaries(user.id, [match.id for match, _other in rows])

@@ -1,8 +1,8 @@
 """Message rules: who may talk in a match, sending, paging, read receipts and conversation summaries.
 
-Only the two members of an active match (its row exists and neither member blocked the other)
-may read or write its messages; for everyone else the match does not exist. Every change is
-committed first and then published to both members' event streams.
+Only the two members of an active match (its row exists, neither member blocked the other, and
+neither is suspended or banned) may read or write its messages; for everyone else the match does
+not exist. Every change is committed first and then published to both members' event streams.
 """
 
 from dataclasses import dataclass
@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from .. import events
 from ..errors import NotFound
 from ..extensions import db
-from ..models import Block, Match, Message, utcnow
+from ..models import Block, Match, Message, User, is_locked, utcnow
 from .schemas import MessageSchema, ReadReceiptSchema
 
 # How long a message's transaction may stay open after its id is drawn and still be replayed
@@ -48,10 +48,15 @@ def not_blocked():
     )
 
 
+def neither_locked():
+    """SQL condition: neither member of ``Match`` is suspended or banned right now."""
+    return ~sa.exists().where(User.id.in_([Match.user_low_id, Match.user_high_id]), is_locked())
+
+
 def active_match(user_id, match_id):
     """The match ``match_id`` when ``user_id`` may talk in it; otherwise :class:`NotFound`."""
     match = db.session.execute(
-        sa.select(Match).where(Match.id == match_id, member_of(user_id), not_blocked())
+        sa.select(Match).where(Match.id == match_id, member_of(user_id), not_blocked(), neither_locked())
     ).scalar_one_or_none()
     if match is None:
         raise NotFound(NO_SUCH_MATCH)
