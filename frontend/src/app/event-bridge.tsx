@@ -2,8 +2,12 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { addMessageToCache, messagesQueryKey } from '@/features/chat/api/get-messages';
 import { matchesQueryKey } from '@/features/matches/api/get-matches';
+import { myModerationQueryKey } from '@/features/moderation/api/my-moderation';
+import { NOTICE_TITLES } from '@/features/moderation/components/labels';
+import { meQueryKey } from '@/features/profile/api/get-me';
 import type { ServerEvent } from '@/lib/events';
-import type { Match, Message } from '@/types/api';
+import { endSession } from '@/lib/session';
+import type { Match, Message, ModerationNotice } from '@/types/api';
 import { useMatchCelebration } from './match-celebration';
 
 function isMessage(value: unknown): value is Message {
@@ -22,6 +26,17 @@ function matchIdOf(value: unknown): number | null {
   if (typeof record.match_id === 'number') return record.match_id;
   if (typeof record.id === 'number') return record.id;
   return null;
+}
+
+function isNotice(value: unknown): value is ModerationNotice {
+  const n = value as ModerationNotice;
+  return typeof n === 'object' && n !== null && typeof n.action === 'string' && typeof n.rule_text === 'string';
+}
+
+/** The sentence a suspended or banned person reads on the login page. */
+export function lockedNotice(notice: ModerationNotice): string {
+  const until = notice.until ? ` until ${new Date(notice.until).toLocaleString()}` : '';
+  return `${NOTICE_TITLES[notice.action]}${until}. Rule: ${notice.rule_text}`;
 }
 
 /** Feeds /api/events into the query cache while someone is signed in. */
@@ -50,6 +65,18 @@ export function EventBridge({ userId }: { userId: number }) {
         case 'resync':
           void queryClient.invalidateQueries({ queryKey: ['messages'] });
           void queryClient.invalidateQueries({ queryKey: matchesQueryKey });
+          break;
+        case 'moderation':
+          // A suspension or ban has already revoked every token: sign out now, with the notice.
+          if (isNotice(event.data) && (event.data.action === 'suspend' || event.data.action === 'ban')) {
+            endSession('account-locked', lockedNotice(event.data));
+            break;
+          }
+          void queryClient.invalidateQueries({ queryKey: myModerationQueryKey });
+          void queryClient.invalidateQueries({ queryKey: meQueryKey });
+          break;
+        case 'report_handled':
+          void queryClient.invalidateQueries({ queryKey: myModerationQueryKey });
           break;
         case 'unmatch': {
           const matchId = matchIdOf(event.data);

@@ -1,5 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { Link } from 'react-router';
+import { Link, useLocation } from 'react-router';
+import { Alert } from '@/components/ui/alert';
 import { LoginForm } from '@/features/auth/components/login-form';
 import { meQueryKey } from '@/features/profile/api/get-me';
 import { useDocumentTitle } from '@/lib/use-document-title';
@@ -7,8 +8,10 @@ import { useDocumentTitle } from '@/lib/use-document-title';
 export default function LoginRoute() {
   useDocumentTitle('Log in');
   const queryClient = useQueryClient();
+  const notice = (useLocation().state as { notice?: string } | null)?.notice;
   return (
     <section className="card auth-card" aria-labelledby="login-heading">
+      {notice && <Alert tone="info">{notice}</Alert>}
       <h1 id="login-heading">Welcome back</h1>
       <LoginForm onAuthenticated={(user) => queryClient.setQueryData(meQueryKey, user)} />
       <p className="auth-switch">
