@@ -2,7 +2,7 @@
 """Fill Friender with a believable demo world.
 
     python seed.py [--users N] [--center ZIP] [--radius MILES] [--reset [--force]]
-                   [--no-photos] [--random-seed S] [--if-empty]
+                   [--no-photos] [--random-seed S] [--if-empty] [--migrate]
 
 It uses the app's own configuration (DATABASE_URL, STORAGE_BACKEND, …), models and storage.
 Seeded people live within --radius miles of --center, share hobbies and interests drawn from a
@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from faker import Faker
+from flask_migrate import upgrade
 from PIL import Image, ImageDraw, ImageFont
 from tqdm import tqdm
 
@@ -77,6 +78,9 @@ def parse_args(argv):
     parser.add_argument("--no-photos", action="store_true", help="skip generated photos (much faster)")
     parser.add_argument("--random-seed", type=int, default=42, help="makes the world reproducible")
     parser.add_argument("--if-empty", action="store_true", help="do nothing if the database has any user")
+    parser.add_argument(
+        "--migrate", action="store_true", help="apply the migrations first (make run: one process instead of two)"
+    )
     args = parser.parse_args(argv)
     if lookup_zip(args.center) is None:
         parser.error(f"--center {args.center} is not a known US ZIP code")
@@ -290,6 +294,8 @@ def main(argv=None):
     app = create_app()
     started = time.perf_counter()
     with app.app_context():
+        if args.migrate:
+            upgrade()
         if args.if_empty and db.session.scalar(sa.select(sa.func.count()).select_from(User)):
             print("The database already has users; not seeding.")
             return 0

@@ -15,6 +15,7 @@ from .extensions import api, bcrypt, cors, db, jwt, limiter, migrate
 from .schemas import MAX_DATABASE_ID, ErrorSchema
 from .security import register_security_headers
 from .storage import init_app as init_storage
+from .web import serve_built_files
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -43,16 +44,16 @@ def create_app(config=None, instance_path=None):
     app.config.update(overrides)
     settings.finalize(app)
 
-    if app.config["TRUSTED_PROXY_COUNT"]:
-        count = app.config["TRUSTED_PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count)
-
     _init_extensions(app)
     init_storage(app)
     _register_blueprints(app)
+    serve_built_files(app)
     register_error_handlers(app)
     register_security_headers(app)
     app.cli.add_command(storage_cli)
+    if app.config["TRUSTED_PROXY_COUNT"]:
+        count = app.config["TRUSTED_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count)
     return app
 
 
@@ -77,7 +78,7 @@ def _init_extensions(app):
 
     init_redis(app)
     blocklist.init_blocklist(app)
-    jwt.token_in_blocklist_loader(lambda _header, payload: auth_service.is_token_revoked(payload))
+    jwt.token_in_blocklist_loader(lambda _header, payload: auth_service.is_token_refused(payload))
     jwt.user_lookup_loader(lambda _header, payload: auth_service.load_user(payload))
     register_jwt_handlers(jwt)
 

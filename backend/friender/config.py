@@ -71,8 +71,11 @@ class BaseConfig:
     EVENTS_HEARTBEAT_SECONDS = min(15.0, max(1.0, float(_env("EVENTS_HEARTBEAT_SECONDS", 15))))
     # Redis pub/sub channels ignore the database number, so deployments sharing a server need a prefix.
     EVENTS_CHANNEL_PREFIX = _env("EVENTS_CHANNEL_PREFIX", "friender:events:")
-    # Each open stream holds a server thread; a user's stream beyond this many per process replaces the oldest.
-    EVENTS_MAX_STREAMS_PER_USER = 10
+    # Caps on open streams per process: one more from the account or the address is a 429. At the
+    # account's cap, a stream with the same token as an open one replaces the oldest such (a
+    # client reconnecting before the server noticed its old connection gone).
+    EVENTS_MAX_STREAMS_PER_USER = _env_int("EVENTS_MAX_STREAMS_PER_USER", 10)
+    EVENTS_MAX_STREAMS_PER_ADDRESS = _env_int("EVENTS_MAX_STREAMS_PER_ADDRESS", 100)
     # A reconnect replays at most this many missed messages, then tells the client to reload.
     EVENTS_REPLAY_LIMIT = 500
 

@@ -10,6 +10,7 @@ from jwt import PyJWTError
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import AccountBanned, AccountSuspended, Conflict, Unauthorized
+from ..events import end_streams
 from ..extensions import bcrypt, db
 from ..models import User, as_utc
 from .blocklist import blocklist
@@ -121,7 +122,10 @@ def revoke_token(payload):
 
 
 def logout(access_payload, refresh_token=None):
-    """Revoke the access token and, when given and owned by the same user, the refresh token."""
+    """Revoke the access token and, when given and owned by the same user, the refresh token.
+
+    The event streams opened with that access token end at once.
+    """
     revoke_token(access_payload)
     if refresh_token:
         try:
@@ -135,19 +139,31 @@ def logout(access_payload, refresh_token=None):
         ):
             revoke_token(refresh_payload)
     db.session.commit()
+    # Streams opened with this access token end now, not at their next heartbeat.
+    end_streams(int(access_payload["sub"]), access_payload["jti"])
 
 
 def is_token_revoked(payload):
-    """True when the token was revoked by a logout, by :func:`revoke_all_tokens`, or its account is locked.
+    """True when the token itself was revoked (by a logout): one blocklist lookup."""
+    return blocklist().is_revoked(payload["jti"])
 
-    The account is read here once per request; the user lookup that follows finds it in the session.
-    """
-    if blocklist().is_revoked(payload["jti"]):
-        return True
+
+def account_refuses_token(payload):
+    """True when the token's account is gone, locked (suspended or banned), or revoked all its tokens
+    (:func:`revoke_all_tokens`) after this one was issued."""
     user = load_user(payload)
-    if user is None:
-        return False  # the user lookup answers for a deleted account
-    return payload.get(TOKEN_VERSION_CLAIM, 0) != user.token_version or user.locked
+    return user is None or payload.get(TOKEN_VERSION_CLAIM, 0) != user.token_version or user.locked
+
+
+def is_token_refused(payload):
+    """Every request's check: the token was revoked, or its account refuses it.
+
+    The account read here is the one the user lookup that follows finds in the session. A deleted
+    account is left to that lookup, which answers for it.
+    """
+    if is_token_revoked(payload):
+        return True
+    return load_user(payload) is not None and account_refuses_token(payload)
 
 
 def load_user(payload):

@@ -9,10 +9,18 @@ from ..schemas import MAX_DATABASE_ID, DatabaseId, TrimmedString, UtcDateTime
 STATUSES = ("open", "closed", "all")
 
 
+def _category(**kwargs):
+    return fields.String(validate=validate.OneOf(REPORT_CATEGORIES), **kwargs)
+
+
+def _action(**kwargs):
+    return fields.String(validate=validate.OneOf(MODERATION_ACTIONS), **kwargs)
+
+
 class CaseQuerySchema(Schema):
     """``?category=&status=open``: filter the queue."""
 
-    category = fields.String(validate=validate.OneOf(REPORT_CATEGORIES))
+    category = _category()
     status = fields.String(validate=validate.OneOf(STATUSES), load_default="open")
 
 
@@ -23,7 +31,7 @@ class CaseSummarySchema(Schema):
     profile = fields.Nested(ProfileSchema, required=True)
     report_count = fields.Integer(required=True)
     appeal_count = fields.Integer(required=True)
-    categories = fields.List(fields.String(), required=True)
+    categories = fields.List(_category(), required=True)
     opened_at = UtcDateTime(required=True)
     hidden = fields.Boolean(required=True, metadata={"description": "Out of discovery until a moderator decides."})
     status = fields.String(required=True, validate=validate.OneOf(("open", "closed")))
@@ -42,7 +50,7 @@ class CaseReportSchema(Schema):
 
     id = fields.Integer(required=True)
     reporter_id = fields.Integer(required=True)
-    category = fields.String(required=True)
+    category = _category(required=True)
     reason = fields.String(required=True)
     created_at = UtcDateTime(required=True)
     handled_at = UtcDateTime(allow_none=True)
@@ -55,8 +63,8 @@ class ActionSchema(Schema):
     user_id = fields.Integer(required=True, allow_none=True)
     moderator_id = fields.Integer(required=True, allow_none=True)
     moderator_username = fields.String(allow_none=True)
-    action = fields.String(required=True)
-    rule = fields.String(required=True)
+    action = _action(required=True)
+    rule = _category(required=True)
     note = fields.String(required=True)
     until = UtcDateTime(allow_none=True)
     photo_id = fields.Integer(allow_none=True)
@@ -112,11 +120,11 @@ class ActionRequestSchema(Schema):
     ``rule`` (a report category) is what the notice names; by default the case's most frequent one.
     """
 
-    action = fields.String(required=True, validate=validate.OneOf(MODERATION_ACTIONS))
+    action = _action(required=True)
     note = TrimmedString(required=True, validate=validate.Length(min=1, max=1000))
     until = fields.AwareDateTime(default_timezone=None)
     photo_id = DatabaseId()
-    rule = fields.String(validate=validate.OneOf(REPORT_CATEGORIES))
+    rule = _category()
 
     @validates_schema
     def what_the_action_needs(self, data, **_kwargs):
@@ -152,8 +160,8 @@ class NoticeSchema(Schema):
     """A decision as the affected person hears of it: the action and the rule, never the reporter."""
 
     id = fields.Integer(required=True)
-    action = fields.String(required=True)
-    rule = fields.String(required=True)
+    action = _action(required=True)
+    rule = _category(required=True)
     rule_text = fields.String(required=True)
     until = UtcDateTime(allow_none=True)
     created_at = UtcDateTime(required=True)
@@ -166,7 +174,7 @@ class MyReportSchema(Schema):
 
     id = fields.Integer(required=True)
     user_id = fields.Integer(required=True)
-    category = fields.String(required=True)
+    category = _category(required=True)
     created_at = UtcDateTime(required=True)
     handled = fields.Boolean(required=True)
 

@@ -5,10 +5,11 @@ moderator has decided yet; every action decides all of them at once, clears the 
 hiding, and is kept as an audit row that nothing changes afterwards.
 
 Effects take hold in the action's transaction: a suspension or ban revokes every token of the
-account (its event streams end at their next revocation check, within one heartbeat) and hides
-it everywhere; ``restore`` lifts either. A removed photo's storage objects are deleted once the
-row is gone. After the commit the person hears of the decision on their event stream (naming the
-action and the rule, never who reported), and each reporter learns that their report was handled.
+account and hides it everywhere; ``restore`` lifts either. A removed photo's storage objects are
+deleted once the row is gone. After the commit the person hears of the decision on their event
+stream (naming the action and the rule, never who reported), a suspension or ban then ends their
+open streams in every process (or, if the broker is unreachable, at their next revocation check,
+within a heartbeat), and each reporter learns that their report was handled.
 """
 
 from datetime import timedelta
@@ -46,6 +47,7 @@ RULES = {
 }
 # Actions that change nothing for the person, so they are not told and cannot appeal.
 SILENT_ACTIONS = ("dismiss",)
+LOCKING_ACTIONS = ("suspend", "ban")
 MAX_CASES = 200
 MAX_SUSPENSION = timedelta(days=3650)
 
@@ -237,6 +239,9 @@ def _announce(record, handled_reports):
 
     if record.action not in SILENT_ACTIONS:
         events.publish(record.user_id, "moderation", NoticeSchema().dump(notice_of(record)))
+    if record.action in LOCKING_ACTIONS:
+        # On the same channel after the notice, so every open tab reads the notice, then ends.
+        events.end_streams(record.user_id)
     for report in handled_reports:
         events.publish(report.reporter_id, "report_handled", {"report_id": report.id, "user_id": report.reported_id})
 

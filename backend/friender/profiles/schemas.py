@@ -8,13 +8,18 @@ from ..storage import signed_url
 
 MAX_TAGS = 10
 MAX_TAG_LENGTH = 30
+# ASCII digits only (``\d`` would also take other scripts' digits); the document carries it.
+ZIP_PATTERN = r"^[0-9]{5}$"
 
 
 class Tags(fields.List):
     """1–10 tags of 1–30 characters, trimmed and de-duplicated case-insensitively (first spelling kept)."""
 
     def __init__(self, **kwargs):
-        super().__init__(TrimmedString(validate=validate.Length(min=1, max=MAX_TAG_LENGTH)), **kwargs)
+        # The count is checked on the de-duplicated list (validators run after _deserialize), and
+        # as a validator it reaches the OpenAPI document (minItems / maxItems) the browser reads.
+        count = validate.Length(min=1, max=MAX_TAGS, error=f"Give between 1 and {MAX_TAGS} different tags.")
+        super().__init__(TrimmedString(validate=validate.Length(min=1, max=MAX_TAG_LENGTH)), validate=count, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         tags, seen = [], set()
@@ -22,8 +27,6 @@ class Tags(fields.List):
             if tag.lower() not in seen:
                 seen.add(tag.lower())
                 tags.append(tag)
-        if not 1 <= len(tags) <= MAX_TAGS:
-            raise ValidationError(f"Give between 1 and {MAX_TAGS} different tags.")
         return tags
 
 
@@ -34,13 +37,13 @@ class ProfileUpdateSchema(Schema):
     bio = TrimmedString(validate=validate.Length(max=500))
     hobbies = Tags()
     interests = Tags()
-    zip_code = TrimmedString()
+    zip_code = TrimmedString(validate=validate.Regexp(ZIP_PATTERN, error="Unknown ZIP code."))
     friend_radius_miles = StrictInteger(validate=validate.Range(min=1, max=250))
 
     @validates("zip_code")
     def known_zip(self, value, **_kwargs):
         """Only 5-digit ZIPs in the bundled table are accepted."""
-        if len(value) != 5 or not value.isdigit() or lookup_zip(value) is None:
+        if lookup_zip(value) is None:
             raise ValidationError("Unknown ZIP code.")
 
     @post_load
@@ -65,7 +68,7 @@ class PhotoSchema(Schema):
     thumb_url = fields.String(required=True)
     width = fields.Integer(required=True)
     height = fields.Integer(required=True)
-    blurhash = fields.String(required=True)
+    blurhash = fields.String(required=True, allow_none=True)
     position = fields.Integer(required=True)
     created_at = UtcDateTime(required=True)
 
@@ -89,13 +92,14 @@ class ProfileSchema(Schema):
 
     id = fields.Integer(required=True)
     username = fields.String(required=True)
-    display_name = fields.String(allow_none=True)
-    bio = fields.String()
-    hobbies = fields.List(fields.String())
-    interests = fields.List(fields.String())
-    city = fields.String(allow_none=True)
-    state = fields.String(allow_none=True)
-    photos = fields.List(fields.Nested(PhotoSchema), dump_default=list)
+    display_name = fields.String(required=True, allow_none=True)
+    bio = fields.String(required=True)
+    hobbies = fields.List(fields.String(), required=True)
+    interests = fields.List(fields.String(), required=True)
+    city = fields.String(required=True, allow_none=True)
+    state = fields.String(required=True, allow_none=True)
+    photos = fields.List(fields.Nested(PhotoSchema), required=True, dump_default=list)
+    # Only in discovery results.
     distance_miles = fields.Integer()
     shared_interests = fields.List(fields.String())
 
@@ -106,17 +110,17 @@ class MeSchema(Schema):
     id = fields.Integer(required=True)
     username = fields.String(required=True)
     email = fields.String(required=True)
-    display_name = fields.String(allow_none=True)
-    bio = fields.String()
-    hobbies = fields.List(fields.String())
-    interests = fields.List(fields.String())
-    zip_code = fields.String(allow_none=True)
-    city = fields.String(allow_none=True)
-    state = fields.String(allow_none=True)
-    friend_radius_miles = fields.Integer(allow_none=True)
+    display_name = fields.String(required=True, allow_none=True)
+    bio = fields.String(required=True)
+    hobbies = fields.List(fields.String(), required=True)
+    interests = fields.List(fields.String(), required=True)
+    zip_code = fields.String(required=True, allow_none=True)
+    city = fields.String(required=True, allow_none=True)
+    state = fields.String(required=True, allow_none=True)
+    friend_radius_miles = fields.Integer(required=True, allow_none=True)
     profile_complete = fields.Boolean(required=True)
     missing_fields = fields.List(fields.String(), required=True)
-    photos = fields.List(fields.Nested(PhotoSchema), dump_default=list)
+    photos = fields.List(fields.Nested(PhotoSchema), required=True, dump_default=list)
     created_at = UtcDateTime(required=True)
     is_moderator = fields.Boolean(
         required=True, metadata={"description": "Granted by an operator only; shows the moderation pages."}

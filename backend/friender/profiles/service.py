@@ -4,6 +4,7 @@ import sqlalchemy as sa
 
 from ..auth.service import check_password
 from ..errors import Forbidden, NotFound
+from ..events import end_streams
 from ..extensions import db
 from ..geo import distance_miles, lookup_zip, whole_miles
 from ..models import Photo, User
@@ -50,8 +51,10 @@ def delete_account(user, password):
     photos = db.session.scalars(sa.select(Photo).where(Photo.user_id == user.id)).all()
     keys = [key for photo in photos for key in photo.object_keys]
     ended = ended_matches_of(user.id)
+    user_id = user.id
     db.session.delete(user)
     db.session.commit()
+    end_streams(user_id)
     remove_objects(keys)
     for match in ended:  # the other people's open chats learn at once that the match is gone
         announce_unmatch(match)

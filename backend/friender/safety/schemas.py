@@ -56,6 +56,6 @@ class ReportSchema(Schema):
 
     id = fields.Integer(required=True)
     user_id = fields.Integer(required=True, attribute="reported_id")
-    category = fields.String(required=True)
+    category = fields.String(required=True, validate=validate.OneOf(REPORT_CATEGORIES))
     reason = fields.String(required=True)
     created_at = UtcDateTime(required=True)

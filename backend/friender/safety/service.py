@@ -17,6 +17,7 @@ from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..matches import service as matches
 from ..models import CONVERSATION_CATEGORIES, Block, Match, Message, Report, User, is_locked, utcnow
+from ..pairs import block_either_way, lock_pair, ordered
 from ..schemas import UtcDateTime
 
 # Open reports from this many different people hide the reported person from discovery.
@@ -25,23 +26,14 @@ AUTO_HIDE_REPORTERS = 3
 EVIDENCE_MESSAGES = 200
 
 
-def _block_either_way(user_id, other_id):
-    return sa.exists().where(
-        sa.or_(
-            sa.and_(Block.blocker_id == user_id, Block.blocked_id == other_id),
-            sa.and_(Block.blocker_id == other_id, Block.blocked_id == user_id),
-        )
-    )
-
-
 def blocked_between(user_id, other_id):
     """True when either of the two has blocked the other."""
-    return db.session.scalar(sa.select(_block_either_way(user_id, other_id)))
+    return db.session.scalar(sa.select(block_either_way(user_id, other_id)))
 
 
 # Built once: on the swipe path, constructing this expression cost more CPU than running it.
 _VIEWER, _USER = sa.bindparam("viewer_id"), sa.bindparam("user_id")
-_CAN_SEE = sa.select(sa.exists().where(User.id == _USER, ~is_locked(), ~_block_either_way(_VIEWER, _USER)))
+_CAN_SEE = sa.select(sa.exists().where(User.id == _USER, ~is_locked(), ~block_either_way(_VIEWER, _USER)))
 
 
 def can_see(viewer_id, user_id):
@@ -65,13 +57,17 @@ def block_user(blocker, user_id):
     """
     blocked = _other_user(blocker, user_id, "block")
     block = Block(blocker_id=blocker.id, blocked_id=blocked.id)
+    # The pair's lock, then the block's own row, and only then the match: a matching Yes racing
+    # this block either committed its match before (removed here) or sees the block (no match).
+    lock_pair(blocker.id, blocked.id)
+    db.session.add(block)
     try:
-        ended = matches.remove_match_between(blocker.id, blocked.id)
-        db.session.add(block)
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:
         db.session.rollback()
         raise Conflict("You have already blocked this person.") from None
+    ended = matches.remove_match_between(blocker.id, blocked.id)
+    db.session.commit()
     if ended is not None:
         matches.announce_unmatch(ended)
     return block
@@ -139,7 +135,7 @@ def _open_reporters(user_id):
 
 def _conversation(user_id, other_id):
     """The newest messages between the two (oldest first), as plain data that outlives the match."""
-    low, high = sorted((user_id, other_id))
+    low, high = ordered(user_id, other_id)
     messages = db.session.scalars(
         sa.select(Message)
         .join(Match, Match.id == Message.match_id)

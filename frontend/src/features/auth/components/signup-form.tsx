@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
+import { apiLimits } from '@/lib/api-limits';
 import { formErrorsFrom } from '@/lib/form-errors';
 import type { Me } from '@/types/api';
 import { useSignup } from '../api/signup';
@@ -10,14 +11,21 @@ import { completeAuthentication } from './auth-success';
 const FIELDS = ['username', 'email', 'password'] as const;
 type Field = (typeof FIELDS)[number];
 
+const LIMITS = apiLimits.Signup;
+const USERNAME = new RegExp(LIMITS.username.pattern);
+const PASSWORD = LIMITS.password;
+
 function validate(values: Record<Field, string>): Partial<Record<Field, string>> {
   const errors: Partial<Record<Field, string>> = {};
-  if (!/^[A-Za-z0-9_.]{3,30}$/.test(values.username)) {
+  if (!USERNAME.test(values.username.trim())) {
     errors.username = 'Use 3–30 letters, digits, dots or underscores.';
   }
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email)) errors.email = 'Enter a valid email address.';
-  if (values.password.length < 8 || values.password.length > 128) {
-    errors.password = 'Use 8–128 characters.';
+  const email = values.email.trim();
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > LIMITS.email.maxLength) {
+    errors.email = 'Enter a valid email address.';
+  }
+  if (values.password.length < PASSWORD.minLength || values.password.length > PASSWORD.maxLength) {
+    errors.password = `Use ${PASSWORD.minLength}–${PASSWORD.maxLength} characters.`;
   }
   return errors;
 }
@@ -69,7 +77,7 @@ export function SignupForm({ onAuthenticated }: { onAuthenticated?: (user: Me) =
         type="password"
         autoComplete="new-password"
         required
-        hint="At least 8 characters."
+        hint={`At least ${PASSWORD.minLength} characters.`}
         {...bind('password')}
       />
       <Button type="submit" pending={mutation.isPending} className="btn-block">

@@ -1,8 +1,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
-import type { Me } from '@/types/api';
+import type { Me, ProfileUpdate } from '@/types/api';
 import { meQueryKey } from './get-me';
 
+/** The profile form's values: every field of the PATCH body, filled or empty. */
 export type ProfileInput = {
   display_name: string;
   bio: string;
@@ -12,7 +13,7 @@ export type ProfileInput = {
   friend_radius_miles: number;
 };
 
-export function updateMe(input: Partial<ProfileInput>): Promise<Me> {
+export function updateMe(input: ProfileUpdate): Promise<Me> {
   return api.patch<Me>('/api/me', input);
 }
 

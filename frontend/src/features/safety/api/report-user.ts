@@ -1,10 +1,11 @@
 import { useMutation } from '@tanstack/react-query';
+import { apiLimits } from '@/lib/api-limits';
 import { api } from '@/lib/api-client';
 import type { ReportCategory } from '@/types/api';
 
 export type ReportInput = { user_id: number; category: ReportCategory; reason: string };
 
-export const REPORT_REASON_MAX = 1000;
+export const REPORT_REASON_MAX = apiLimits.ReportRequest.reason.maxLength;
 
 /** The categories a reporter picks from, in the order the dialog lists them. */
 export const REPORT_CATEGORIES: { value: ReportCategory; label: string }[] = [
