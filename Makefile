@@ -75,7 +75,8 @@ test: install-test lint test-backend test-frontend test-e2e
 lint: install-test $(if $(wildcard frontend/package.json),$(FRONTEND_MODULES))
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	@if [ -f frontend/package.json ]; then cd frontend && FRIENDER_PYTHON=$(abspath $(BIN))/python npm run --silent generate-api -- --check; fi
+	$(BIN)/lint-imports --no-cache
+	@if [ -f frontend/package.json ]; then cd frontend && FRIENDER_PYTHON=$(abspath $(BIN))/python npm run --silent generate-api -- --check && npm run --silent lint; fi
 
 # PostgreSQL when one answers on 127.0.0.1:5432 (a database of this checkout's own), else SQLite;
 # TEST_DATABASE_URL overrides. The suite drops that database's schema, so never DATABASE_URL's.

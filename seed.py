@@ -32,6 +32,7 @@ from friender.extensions import db
 from friender.geo import all_zip_places, distance_miles, lookup_zip
 from friender.models import Match, Message, Swipe, User
 from friender.photos.service import add_photos_from_bytes
+from friender.relationships import ordered_pair
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "friender-demo"
@@ -270,9 +271,10 @@ def seed_interest_in_demo(demo, rng):
     friend = admirers[0]
     db.session.add(Swipe(swiper_id=demo.id, swipee_id=friend.id, liked=True, created_at=now))
     started = now - timedelta(hours=2)
+    low, high = ordered_pair(demo.id, friend.id)
     match = Match(
-        user_low_id=min(demo.id, friend.id),
-        user_high_id=max(demo.id, friend.id),
+        user_low_id=low,
+        user_high_id=high,
         matched_at=started,
         last_activity_at=started,
     )

@@ -45,8 +45,13 @@ function loadDocument() {
       env,
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
     return JSON.parse(text);
+  } catch (error) {
+    // Python's traceback went to stderr above; say what to do instead of Node's stack.
+    console.error(`Could not build the OpenAPI document with ${python} (run \`make install-test\`?): ${error.message.split('\n')[0]}`);
+    return null;
   } finally {
     rmSync(instance, { recursive: true, force: true });
   }
@@ -92,6 +97,7 @@ function nullOnlyBranch(schemaObject) {
 
 async function render() {
   const document = loadDocument();
+  if (document === null) process.exit(2);
   const types = astToString(await openapiTS(document, { alphabetize: true, transform: nullOnlyBranch }));
   const limits = JSON.stringify(collectLimits(document), null, 2);
   return {

@@ -179,7 +179,7 @@ def test_public_profile_never_shows_private_fields(client, make_user):
     for secret in (other.email, "10003", "40.73", "-73.98", "$2b$", "password"):
         assert secret not in text
     assert body["city"] == "New York" and body["state"] == "NY"
-    assert body["distance_miles"] == 1
+    assert body["distance_miles"] == 2  # "within 2 miles", never finer
     assert body["shared_interests"] == ["chess", "Jazz"]
 
 

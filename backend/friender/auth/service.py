@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from ..errors import AccountBanned, AccountSuspended, Conflict, Unauthorized
 from ..events import end_streams
 from ..extensions import bcrypt, db
-from ..models import User, as_utc
+from ..models import RevokedToken, User, as_utc
 from .blocklist import blocklist
 
 INVALID_CREDENTIALS = "Invalid username or password."
@@ -148,22 +148,45 @@ def is_token_revoked(payload):
     return blocklist().is_revoked(payload["jti"])
 
 
-def account_refuses_token(payload):
-    """True when the token's account is gone, locked (suspended or banned), or revoked all its tokens
+def _refused_by(user, payload):
+    """The account is locked (suspended or banned), or revoked all its tokens
     (:func:`revoke_all_tokens`) after this one was issued."""
+    return payload.get(TOKEN_VERSION_CLAIM, 0) != user.token_version or user.locked
+
+
+def account_refuses_token(payload):
+    """True when the token's account is gone or refuses it (see :func:`_refused_by`)."""
     user = load_user(payload)
-    return user is None or payload.get(TOKEN_VERSION_CLAIM, 0) != user.token_version or user.locked
+    return user is None or _refused_by(user, payload)
 
 
-def is_token_refused(payload):
-    """Every request's check: the token was revoked, or its account refuses it.
+# Every authenticated request needs both answers; one round trip gives them. The database holds
+# every revocation (Redis only mirrors them), so its answer is the final one.
+_USER_AND_REVOCATION = sa.select(
+    User, sa.exists().where(RevokedToken.jti == sa.bindparam("jti")).label("revoked")
+).where(User.id == sa.bindparam("user_id"))
+_REQUEST_USER = "friender.token_user"
 
-    The account read here is the one the user lookup that follows finds in the session. A deleted
-    account is left to that lookup, which answers for it.
-    """
-    if is_token_revoked(payload):
-        return True
-    return load_user(payload) is not None and account_refuses_token(payload)
+
+def is_request_token_revoked(payload):
+    """True when the request's token was revoked; loads its account in the same query for
+    :func:`request_user`, which Flask-JWT-Extended asks next."""
+    try:
+        user_id = int(payload["sub"])
+    except (TypeError, ValueError):
+        return False  # no account has this id: request_user answers None, a 401
+    row = db.session.execute(_USER_AND_REVOCATION, {"jti": payload["jti"], "user_id": user_id}).one_or_none()
+    user, revoked = row if row is not None else (None, False)
+    # Kept in the WSGI environ: it lives exactly as long as the request.
+    request.environ[_REQUEST_USER] = (payload["jti"], user)
+    # A deleted account is left to request_user, which answers None (a 401 of its own).
+    return bool(revoked) or (user is not None and _refused_by(user, payload))
+
+
+def request_user(payload):
+    """The account the request's token names (None when gone), as loaded with the revocation check."""
+    jti, user = request.environ.get(_REQUEST_USER, (None, None))
+    return user if jti == payload["jti"] else load_user(payload)
 
 
 def load_user(payload):

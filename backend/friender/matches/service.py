@@ -4,7 +4,7 @@ One decision per person and pair (a unique constraint); a match when both said y
 the ordered pair (another unique constraint). A swipe and the match it makes are one
 transaction, so a failure leaves neither. Two simultaneous Yeses between the same pair must not
 both miss each other, and a block racing the matching Yes must not leave a match: a Yes takes
-the pair's lock (``friender.pairs.lock_pair``, which blocks take too) and reads the other's Yes
+the pair's lock (``friender.relationships.lock_pair``, which blocks take too) and reads the other's Yes
 and any block only after its own INSERT, so it sees whatever the racing request committed.
 
 Both members' event streams hear of a new match (``match``) and of an ended one (``unmatch``,
@@ -22,9 +22,8 @@ from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..messages.service import conversation_summaries
 from ..models import Match, Swipe, User, is_locked
-from ..pairs import block_either_way, lock_pair, ordered
 from ..profiles.service import profile_view
-from ..safety import service as safety
+from ..relationships import block_either_way, can_see, lock_pair, match_of_pair, member_of, ordered_pair, other_member
 from .schemas import MatchSchema
 
 
@@ -55,7 +54,7 @@ def record_swipe(swiper, user_id, liked):
     swiper_id = swiper.id
     if user_id == swiper_id:
         raise ValidationFailed("You cannot swipe on yourself.", fields={"user_id": ["You cannot swipe on yourself."]})
-    if not safety.can_see(swiper_id, user_id):
+    if not can_see(swiper_id, user_id):
         raise NotFound("No such user.")
     if liked:
         lock_pair(swiper_id, user_id)
@@ -101,25 +100,24 @@ def _match_if_mutual(swiper_id, swipee_id):
         raise NotFound("No such user.")
     if not state.said_yes:
         return None
-    low, high = ordered(swiper_id, swipee_id)
+    low, high = ordered_pair(swiper_id, swipee_id)
     match = Match(user_low_id=low, user_high_id=high)
     db.session.add(match)
     return match
 
 
 def list_matches(user):
-    """The user's matches with the other person's profile, newest activity first; a suspended or
-    banned person's matches are left out while the measure lasts.
+    """The user's matches with the other person's profile, newest activity first.
 
     A constant number of queries whatever the number of matches: the matches with the other
     people, their photos, then every conversation's last message and unread count at once.
     """
-    other_id = sa.case((Match.user_low_id == user.id, Match.user_high_id), else_=Match.user_low_id)
+    other_id = other_member(user.id)
     rows = db.session.execute(
         sa.select(Match, User)
         .join(User, User.id == other_id)
         .options(selectinload(User.photos))
-        .where(sa.or_(Match.user_low_id == user.id, Match.user_high_id == user.id), ~is_locked(User))
+        .where(member_of(user.id), ~is_locked(User))
         .order_by(Match.last_activity_at.desc(), Match.id.desc())
     ).all()
     summaries = conversation_summaries(user.id, [match.id for match, _other in rows])
@@ -131,8 +129,8 @@ def list_matches(user):
 
 def unmatch(user, match_id):
     """End one of the user's matches for both members; its messages go with it. Not theirs → 404."""
-    match = db.session.get(Match, match_id)
-    if match is None or user.id not in (match.user_low_id, match.user_high_id):
+    match = db.session.scalar(sa.select(Match).where(Match.id == match_id, member_of(user.id)))
+    if match is None:
         raise NotFound("No such match.")
     ended = remove_match(match)
     db.session.commit()
@@ -150,12 +148,11 @@ def remove_match_between(user_id, other_id):
     """Remove the two users' match, if any, in the caller's transaction (blocking does this).
 
     The caller holds the pair's lock and has written in this transaction already (see
-    ``friender.pairs``), so a match committed by a racing Yes is seen and removed.
+    ``friender.relationships``), so a match committed by a racing Yes is seen and removed.
 
     Returns its :class:`EndedMatch`, or None when there was no match.
     """
-    low, high = ordered(user_id, other_id)
-    match = db.session.scalar(sa.select(Match).where(Match.user_low_id == low, Match.user_high_id == high))
+    match = db.session.scalar(sa.select(Match).where(match_of_pair(user_id, other_id)))
     return remove_match(match) if match is not None else None
 
 
@@ -164,8 +161,7 @@ def ended_matches_of(user_id):
 
     For a deleted account: its matches are announced to the people left, once they are gone.
     """
-    mine = sa.or_(Match.user_low_id == user_id, Match.user_high_id == user_id)
-    matches = db.session.scalars(sa.select(Match).where(mine))
+    matches = db.session.scalars(sa.select(Match).where(member_of(user_id)))
     return [EndedMatch(match.id, (match.other_user_id(user_id),)) for match in matches]
 
 

@@ -1,8 +1,8 @@
 """Message rules: who may talk in a match, sending, paging, read receipts and conversation summaries.
 
-Only the two members of an active match (its row exists, neither member blocked the other, and
-neither is suspended or banned) may read or write its messages; for everyone else the match does
-not exist. Every change is committed first and then published to both members' event streams.
+Only the two members of an active match (its row exists and neither member blocked the other)
+may read or write its messages; for everyone else the match does not exist. Every change is
+committed first and then published to both members' event streams.
 """
 
 from dataclasses import dataclass
@@ -12,10 +12,10 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import events
+from .. import events, relationships
 from ..errors import NotFound
 from ..extensions import db
-from ..models import Block, Match, Message, User, is_locked, utcnow
+from ..models import Match, Message, utcnow
 from .schemas import MessageSchema, ReadReceiptSchema
 
 # How long a message's transaction may stay open after its id is drawn and still be replayed
@@ -33,31 +33,9 @@ class ConversationSummary:
     unread_count: int
 
 
-def member_of(user_id):
-    """SQL condition: ``user_id`` is one of the two members of ``Match``."""
-    return sa.or_(Match.user_low_id == user_id, Match.user_high_id == user_id)
-
-
-def not_blocked():
-    """SQL condition: neither member of ``Match`` has blocked the other."""
-    return ~sa.exists().where(
-        sa.or_(
-            sa.and_(Block.blocker_id == Match.user_low_id, Block.blocked_id == Match.user_high_id),
-            sa.and_(Block.blocker_id == Match.user_high_id, Block.blocked_id == Match.user_low_id),
-        )
-    )
-
-
-def neither_locked():
-    """SQL condition: neither member of ``Match`` is suspended or banned right now."""
-    return ~sa.exists().where(User.id.in_([Match.user_low_id, Match.user_high_id]), is_locked())
-
-
 def active_match(user_id, match_id):
     """The match ``match_id`` when ``user_id`` may talk in it; otherwise :class:`NotFound`."""
-    match = db.session.execute(
-        sa.select(Match).where(Match.id == match_id, member_of(user_id), not_blocked(), neither_locked())
-    ).scalar_one_or_none()
+    match = relationships.active_match(user_id, match_id)
     if match is None:
         raise NotFound(NO_SUCH_MATCH)
     return match
@@ -141,7 +119,7 @@ def conversation_summaries(viewer_id, match_ids):
 
 
 def _visible_messages(user_id):
-    return sa.select(Message).join(Match, Match.id == Message.match_id).where(member_of(user_id), not_blocked())
+    return sa.select(Message).join(Match, Match.id == Message.match_id).where(relationships.active_matches_of(user_id))
 
 
 def messages_after(user_id, after_id, limit):

@@ -1,10 +1,10 @@
 """Validation of profile edits and the Me / Profile shapes."""
 
-from marshmallow import Schema, ValidationError, fields, post_load, pre_dump, validate, validates
+from marshmallow import Schema, ValidationError, fields, post_dump, post_load, validate, validates
 
 from ..geo import lookup_zip
+from ..photos.schemas import PhotoSchema
 from ..schemas import StrictInteger, TrimmedString, UtcDateTime
-from ..storage import signed_url
 
 MAX_TAGS = 10
 MAX_TAG_LENGTH = 30
@@ -54,39 +54,6 @@ class ProfileUpdateSchema(Schema):
         return data
 
 
-class DeleteAccountSchema(Schema):
-    """``DELETE /api/me`` body: the password, to confirm."""
-
-    password = fields.String(required=True, validate=validate.Length(min=1, max=128))
-
-
-class PhotoSchema(Schema):
-    """A photo as the browser sees it: signed URLs, size and a BlurHash placeholder."""
-
-    id = fields.Integer(required=True)
-    url = fields.String(required=True)
-    thumb_url = fields.String(required=True)
-    width = fields.Integer(required=True)
-    height = fields.Integer(required=True)
-    blurhash = fields.String(required=True, allow_none=True)
-    position = fields.Integer(required=True)
-    created_at = UtcDateTime(required=True)
-
-    @pre_dump
-    def sign_urls(self, photo, **_kwargs):
-        """A ``Photo`` row as shown: its keys become signed URLs (cached, ≥ half their lifetime left)."""
-        return {
-            "id": photo.id,
-            "url": signed_url(photo.main_key),
-            "thumb_url": signed_url(photo.thumb_key),
-            "width": photo.width,
-            "height": photo.height,
-            "blurhash": photo.blurhash,
-            "position": photo.position,
-            "created_at": photo.created_at,
-        }
-
-
 class ProfileSchema(Schema):
     """Another person's public profile: never email, ZIP, coordinates or secrets."""
 
@@ -102,6 +69,13 @@ class ProfileSchema(Schema):
     # Only in discovery results.
     distance_miles = fields.Integer()
     shared_interests = fields.List(fields.String())
+
+    @post_dump
+    def omit_unknown_distance(self, data, **_kwargs):
+        """No location on either side: no ``distance_miles`` at all, as the contract says."""
+        if data.get("distance_miles", 0) is None:
+            del data["distance_miles"]
+        return data
 
 
 class MeSchema(Schema):

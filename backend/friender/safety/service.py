@@ -16,29 +16,14 @@ from sqlalchemy.exc import IntegrityError
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..matches import service as matches
-from ..models import CONVERSATION_CATEGORIES, Block, Match, Message, Report, User, is_locked, utcnow
-from ..pairs import block_either_way, lock_pair, ordered
+from ..models import CONVERSATION_CATEGORIES, Block, Match, Message, Report, User, utcnow
+from ..relationships import lock_pair, match_of_pair
 from ..schemas import UtcDateTime
 
 # Open reports from this many different people hide the reported person from discovery.
 AUTO_HIDE_REPORTERS = 3
 # The newest messages of the conversation a harassment or spam report keeps as evidence.
 EVIDENCE_MESSAGES = 200
-
-
-def blocked_between(user_id, other_id):
-    """True when either of the two has blocked the other."""
-    return db.session.scalar(sa.select(block_either_way(user_id, other_id)))
-
-
-# Built once: on the swipe path, constructing this expression cost more CPU than running it.
-_VIEWER, _USER = sa.bindparam("viewer_id"), sa.bindparam("user_id")
-_CAN_SEE = sa.select(sa.exists().where(User.id == _USER, ~is_locked(), ~block_either_way(_VIEWER, _USER)))
-
-
-def can_see(viewer_id, user_id):
-    """True when ``user_id`` exists, is not suspended or banned, and neither side blocked the other (one query)."""
-    return db.session.scalar(_CAN_SEE, {"viewer_id": viewer_id, "user_id": user_id})
 
 
 def _other_user(user, user_id, action):
@@ -135,11 +120,10 @@ def _open_reporters(user_id):
 
 def _conversation(user_id, other_id):
     """The newest messages between the two (oldest first), as plain data that outlives the match."""
-    low, high = ordered(user_id, other_id)
     messages = db.session.scalars(
         sa.select(Message)
         .join(Match, Match.id == Message.match_id)
-        .where(Match.user_low_id == low, Match.user_high_id == high)
+        .where(match_of_pair(user_id, other_id))
         .order_by(Message.id.desc())
         .limit(EVIDENCE_MESSAGES)
     ).all()

@@ -1,14 +1,12 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { addMessageToCache, messagesQueryKey } from '@/features/chat/api/get-messages';
-import { matchesQueryKey } from '@/features/matches/api/get-matches';
-import { myModerationQueryKey } from '@/features/moderation/api/my-moderation';
+import { addMessageToCache } from '@/features/chat/api/get-messages';
 import { NOTICE_TITLES } from '@/features/moderation/components/labels';
-import { meQueryKey } from '@/features/profile/api/get-me';
 import type { ServerEvent } from '@/lib/events';
 import { endSession } from '@/lib/session';
 import type { Match, Message, ModerationNotice } from '@/types/api';
 import { useMatchCelebration } from './match-celebration';
+import { matchesKeys, meKeys, messagesKeys } from '@/lib/query-keys';
 
 function isMessage(value: unknown): value is Message {
   const m = value as Message;
@@ -49,22 +47,22 @@ export function EventBridge({ userId }: { userId: number }) {
       switch (event.type) {
         case 'message':
           if (isMessage(event.data)) addMessageToCache(queryClient, event.data);
-          void queryClient.invalidateQueries({ queryKey: matchesQueryKey });
+          void queryClient.invalidateQueries({ queryKey: matchesKeys.all });
           break;
         case 'read': {
           const matchId = matchIdOf(event.data);
           void queryClient.invalidateQueries({
-            queryKey: matchId === null ? ['messages'] : messagesQueryKey(matchId),
+            queryKey: matchId === null ? messagesKeys.all : messagesKeys.match(matchId),
           });
           break;
         }
         case 'match':
-          void queryClient.invalidateQueries({ queryKey: matchesQueryKey });
+          void queryClient.invalidateQueries({ queryKey: matchesKeys.all });
           if (isMatch(event.data)) celebrate(event.data);
           break;
         case 'resync':
-          void queryClient.invalidateQueries({ queryKey: ['messages'] });
-          void queryClient.invalidateQueries({ queryKey: matchesQueryKey });
+          void queryClient.invalidateQueries({ queryKey: messagesKeys.all });
+          void queryClient.invalidateQueries({ queryKey: matchesKeys.all });
           break;
         case 'moderation':
           // A suspension or ban has already revoked every token: sign out now, with the notice.
@@ -72,16 +70,15 @@ export function EventBridge({ userId }: { userId: number }) {
             endSession('account-locked', lockedNotice(event.data));
             break;
           }
-          void queryClient.invalidateQueries({ queryKey: myModerationQueryKey });
-          void queryClient.invalidateQueries({ queryKey: meQueryKey });
+          void queryClient.invalidateQueries({ queryKey: meKeys.all });
           break;
         case 'report_handled':
-          void queryClient.invalidateQueries({ queryKey: myModerationQueryKey });
+          void queryClient.invalidateQueries({ queryKey: meKeys.moderation });
           break;
         case 'unmatch': {
           const matchId = matchIdOf(event.data);
-          if (matchId !== null) queryClient.removeQueries({ queryKey: messagesQueryKey(matchId) });
-          void queryClient.invalidateQueries({ queryKey: matchesQueryKey });
+          if (matchId !== null) queryClient.removeQueries({ queryKey: messagesKeys.match(matchId) });
+          void queryClient.invalidateQueries({ queryKey: matchesKeys.all });
           break;
         }
       }

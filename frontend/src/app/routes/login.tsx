@@ -2,8 +2,8 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Link, useLocation } from 'react-router';
 import { Alert } from '@/components/ui/alert';
 import { LoginForm } from '@/features/auth/components/login-form';
-import { meQueryKey } from '@/features/profile/api/get-me';
 import { useDocumentTitle } from '@/lib/use-document-title';
+import { meKeys } from '@/lib/query-keys';
 
 export default function LoginRoute() {
   useDocumentTitle('Log in');
@@ -13,7 +13,7 @@ export default function LoginRoute() {
     <section className="card auth-card" aria-labelledby="login-heading">
       {notice && <Alert tone="info">{notice}</Alert>}
       <h1 id="login-heading">Welcome back</h1>
-      <LoginForm onAuthenticated={(user) => queryClient.setQueryData(meQueryKey, user)} />
+      <LoginForm onAuthenticated={(user) => queryClient.setQueryData(meKeys.all, user)} />
       <p className="auth-switch">
         New to Friender? <Link to="/signup">Create an account</Link>
       </p>

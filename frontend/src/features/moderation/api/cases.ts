@@ -1,13 +1,7 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
+import { moderationKeys } from '@/lib/query-keys';
 import type { CaseSummary, ModerationAction, ModerationActionName, ModerationCase, ReportCategory } from '@/types/api';
-
-export const moderationKeys = {
-  all: ['moderation'] as const,
-  cases: (status: string) => ['moderation', 'cases', status] as const,
-  case: (userId: number) => ['moderation', 'case', userId] as const,
-  audit: ['moderation', 'audit'] as const,
-};
 
 export function useCases(status: 'open' | 'closed' = 'open') {
   return useQuery(

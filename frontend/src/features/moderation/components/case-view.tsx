@@ -6,12 +6,13 @@ import { TextAreaField, TextField } from '@/components/ui/field';
 import { PhotoImage } from '@/components/ui/photo-image';
 import { ErrorState, LoadingState } from '@/components/ui/states';
 import { ApiError } from '@/lib/api-client';
+import { apiLimits } from '@/lib/api-limits';
 import { displayNameOf, formatTime } from '@/lib/format';
 import type { ModerationActionName, ModerationCase } from '@/types/api';
 import { useCase, useTakeAction } from '../api/cases';
 import { ACTION_LABELS, CATEGORY_LABELS } from './labels';
 
-const NOTE_MAX = 1000;
+const NOTE_MAX = apiLimits.ActionRequest.note.maxLength;
 const CASE_ACTIONS: ModerationActionName[] = ['dismiss', 'warn', 'clear_bio', 'suspend', 'ban', 'restore'];
 
 type Pending = { action: ModerationActionName; photoId?: number };

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
 import type { Me, ProfileUpdate } from '@/types/api';
-import { meQueryKey } from './get-me';
+import { discoverKeys, meKeys } from '@/lib/query-keys';
 
 /** The profile form's values: every field of the PATCH body, filled or empty. */
 export type ProfileInput = {
@@ -22,9 +22,9 @@ export function useUpdateMe(options: { onSuccess?: (me: Me) => void } = {}) {
   return useMutation({
     mutationFn: updateMe,
     onSuccess: (me) => {
-      queryClient.setQueryData(meQueryKey, me);
+      queryClient.setQueryData(meKeys.all, me);
       // Who we may be shown to (and who is shown to us) depends on the profile.
-      void queryClient.invalidateQueries({ queryKey: ['discover'] });
+      void queryClient.invalidateQueries({ queryKey: discoverKeys.all });
       options.onSuccess?.(me);
     },
   });

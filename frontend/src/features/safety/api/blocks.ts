@@ -1,15 +1,14 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
+import { blocksKeys } from '@/lib/query-keys';
 import type { BlockedPerson } from '@/types/api';
-
-export const blocksQueryKey = ['blocks'] as const;
 
 export function getBlocks(): Promise<{ blocks: BlockedPerson[] }> {
   return api.get('/api/blocks');
 }
 
 export function useBlocks() {
-  return useQuery(queryOptions({ queryKey: blocksQueryKey, queryFn: getBlocks }));
+  return useQuery(queryOptions({ queryKey: blocksKeys.all, queryFn: getBlocks }));
 }
 
 /** Unblocks someone: they reappear in discovery only if neither of you had swiped. */
@@ -17,6 +16,6 @@ export function useUnblock() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (userId: number) => api.delete<void>(`/api/blocks/${userId}`),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: blocksQueryKey }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: blocksKeys.all }),
   });
 }
