@@ -27,6 +27,8 @@ import statistics
 import sys
 import time
 from collections import Counter
+from datetime import date, timedelta
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from flask_jwt_extended import create_access_token
@@ -104,6 +106,10 @@ METROS = [
 OUTSIDE_METROS = 0.1  # the share of users spread over every ZIP in the country
 INCOMPLETE = 0.05  # the share of users who never finished their profile
 PASSWORD_HASH = "$2b$04$" + "x" * 53  # nobody signs in as a synthetic user
+USER_COLUMNS = [column.name for column in User.__table__.columns]
+TODAY = date(2026, 12, 3)
+# Most people keep the default 18–99; some narrow it around their own age (the mutual rule bites).
+AGE_RANGES, AGE_RANGE_WEIGHTS = ["any", "near", "band"], [6, 3, 1]
 
 
 def parse_args():
@@ -154,15 +160,34 @@ class Population:
         return [tag.capitalize() if self.rng.random() < 0.2 else tag for tag in chosen]
 
 
+def age_range(rng, age):
+    """The ages a synthetic person wants to meet: mostly anyone, else a few years around their own."""
+    kind = rng.choices(AGE_RANGES, AGE_RANGE_WEIGHTS)[0]
+    if kind == "any":
+        return 18, 99
+    spread = 5 if kind == "near" else 10
+    low = max(18, age - spread)
+    return low, min(99, max(low, age + spread))
+
+
 def generate_users(count, rng):
-    """``count`` synthetic users as tuples (place, radius or None, hobbies, interests)."""
+    """``count`` synthetic users: (place, radius or None, hobbies, interests, birthdate, (age_min, age_max))."""
     population = Population(rng)
     users = []
     for _ in range(count):
         complete = rng.random() >= INCOMPLETE
         radius = rng.choices(RADII, RADIUS_WEIGHTS)[0] if complete else None
+        age = min(80, 18 + int(rng.expovariate(1 / 14)))  # most people in their twenties and thirties
+        birthdate = TODAY - timedelta(days=age * 365 + rng.randrange(365) + 1)
         users.append(
-            (population.place(), radius, population.tags(rng.randint(1, 5)), population.tags(rng.randint(1, 5)))
+            (
+                population.place(),
+                radius,
+                population.tags(rng.randint(1, 5)),
+                population.tags(rng.randint(1, 5)),
+                birthdate,
+                age_range(rng, age),
+            )
         )
     return users
 
@@ -182,7 +207,7 @@ def load(engine, users):
     started = time.perf_counter()
     tables = [User.__table__, Tag.__table__, SearchProfile.__table__, SearchTag.__table__]
     names = Counter(
-        name for _, radius, hobbies, interests in users if radius for name in index.tag_names(hobbies, interests)
+        name for _, radius, hobbies, interests, _, _ in users if radius for name in index.tag_names(hobbies, interests)
     )
     bits = index.choose_bits(names)
     tag_ids = {name: number for number, name in enumerate(sorted(names), start=1)}
@@ -197,31 +222,45 @@ def load(engine, users):
         chunk = 100_000
         for start in range(0, len(users), chunk):
             user_rows, profile_rows, tag_rows = [], [], []
-            for offset, (place, radius, hobbies, interests) in enumerate(users[start : start + chunk]):
+            for offset, (place, radius, hobbies, interests, birthdate, (age_min, age_max)) in enumerate(
+                users[start : start + chunk]
+            ):
                 user_id = start + offset + 1
-                user_rows.append(
-                    (
-                        user_id,
-                        f"user{user_id}",
-                        f"user{user_id}@example.com",
-                        PASSWORD_HASH,
-                        f"Person {user_id}" if radius else None,
-                        "",
-                        json.dumps(hobbies),
-                        json.dumps(interests),
-                        place.zip_code,
-                        place.city,
-                        place.state,
-                        repr(place.latitude),
-                        repr(place.longitude),
-                        radius,
-                        now,
-                        now,
-                    )
-                )
+                user = {
+                    "id": user_id,
+                    "username": f"user{user_id}",
+                    "email": f"user{user_id}@example.com",
+                    "password_hash": PASSWORD_HASH,
+                    "display_name": f"Person {user_id}" if radius else None,
+                    "bio": "",
+                    "hobbies": json.dumps(hobbies),
+                    "interests": json.dumps(interests),
+                    "zip_code": place.zip_code,
+                    "city": place.city,
+                    "state": place.state,
+                    "latitude": repr(place.latitude),
+                    "longitude": repr(place.longitude),
+                    "friend_radius_miles": radius,
+                    "birthdate": birthdate.isoformat(),
+                    "age_min": age_min,
+                    "age_max": age_max,
+                    "email_verified_at": now,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                user_rows.append(tuple(user.get(column) for column in USER_COLUMNS))
                 if radius:
                     tags = [(tag_ids[name], bits.get(name)) for name in index.tag_names(hobbies, interests)]
-                    profile, rows = index.search_rows(user_id, place.latitude, place.longitude, radius, tags)
+                    searchable = SimpleNamespace(
+                        id=user_id,
+                        latitude=place.latitude,
+                        longitude=place.longitude,
+                        friend_radius_miles=radius,
+                        birthdate=birthdate,
+                        age_min=age_min,
+                        age_max=age_max,
+                    )
+                    profile, rows = index.search_rows(searchable, tags)
                     profile_rows.append(
                         tuple(repr(value) if isinstance(value, float) else value for value in profile.values())
                     )
@@ -229,7 +268,7 @@ def load(engine, users):
                         tuple(repr(value) if isinstance(value, float) else value for value in row.values())
                         for row in rows
                     )
-            _copy(connection, "users", [c.name for c in User.__table__.columns], user_rows)
+            _copy(connection, "users", USER_COLUMNS, user_rows)
             if profile_rows:
                 _copy(connection, "search_profiles", list(profile.keys()), profile_rows)
                 _copy(connection, "search_tags", list(rows[0].keys()), tag_rows)
@@ -270,7 +309,7 @@ def prepare_viewers(app, users, rng):
     centre = lookup_zip(VIEWER_ZIP)
     nearby = [
         user_id
-        for user_id, (place, radius, _, _) in enumerate(users, start=1)
+        for user_id, (place, radius, *_) in enumerate(users, start=1)
         if radius
         and distance_miles(centre.latitude, centre.longitude, place.latitude, place.longitude) <= VIEWER_RADIUS
     ]

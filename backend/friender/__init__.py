@@ -13,6 +13,7 @@ from .config import config_class
 from .errors import register_error_handlers, register_jwt_handlers
 from .extensions import api, bcrypt, cors, db, jwt, limiter, migrate
 from .json import OrjsonProvider
+from .mail import init_app as init_mail
 from .request_limits import init_app as init_request_limits
 from .schemas import MAX_DATABASE_ID, ErrorSchema
 from .security import register_security_headers
@@ -50,6 +51,7 @@ def create_app(config=None, instance_path=None):
     init_request_limits(app)
     _init_extensions(app)
     init_storage(app)
+    init_mail(app)
     _register_blueprints(app)
     serve_built_files(app)
     register_error_handlers(app)

@@ -83,6 +83,21 @@ class BaseConfig:
     # A reconnect replays at most this many missed messages, then tells the client to reload.
     EVENTS_REPLAY_LIMIT = 500
 
+    # Mail goes through Flask-Mailman: SMTP when MAIL_SERVER is set, else (the embedded default)
+    # each message is written as an .eml file to MAIL_OUTBOX_DIR and its links are logged.
+    MAIL_SERVER = _env("MAIL_SERVER")
+    MAIL_PORT = _env_int("MAIL_PORT", 587)
+    MAIL_USERNAME = _env("MAIL_USERNAME")
+    MAIL_PASSWORD = _env("MAIL_PASSWORD")
+    MAIL_USE_TLS = _env("MAIL_USE_TLS", "false").lower() in ("1", "true", "yes")
+    MAIL_DEFAULT_SENDER = _env("MAIL_DEFAULT_SENDER", "Friender <no-reply@friender.local>")
+    MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 10)
+    MAIL_OUTBOX_DIR = _env("MAIL_OUTBOX_DIR")
+    # A failed delivery is retried after this many seconds, doubling up to an hour.
+    MAIL_RETRY_SECONDS = _env_int("MAIL_RETRY_SECONDS", 30)
+    # The browser app's public origin: the links in mails point there.
+    APP_BASE_URL = _env("APP_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+
     CORS_ORIGINS = _env_list("CORS_ORIGINS")
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
     TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 0)
@@ -138,6 +153,10 @@ class BaseConfig:
             app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'friender.sqlite3'}"
         if not app.config.get("LOCAL_STORAGE_DIR"):
             app.config["LOCAL_STORAGE_DIR"] = str(instance / "uploads")
+        if not app.config.get("MAIL_OUTBOX_DIR"):
+            app.config["MAIL_OUTBOX_DIR"] = str(instance / "outbox")
+        if not app.config.get("MAIL_BACKEND"):
+            app.config["MAIL_BACKEND"] = "smtp" if app.config.get("MAIL_SERVER") else "friender.mail.outbox_dir"
         if not app.config.get("JWT_SECRET_KEY"):
             app.config["JWT_SECRET_KEY"] = _instance_secret(instance / "jwt-secret")
         if not app.config.get("SECRET_KEY"):

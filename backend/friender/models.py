@@ -1,12 +1,14 @@
 """All database tables. Every change here comes with an Alembic migration."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 
 from .extensions import db
 
 REQUIRED_PROFILE_FIELDS = ("display_name", "hobbies", "interests", "zip_code", "friend_radius_miles")
+ADULT_AGE = 18
+OLDEST_AGE = 99
 
 # On SQLite, a deleted row's id would go to the next insert: a deleted account's tokens would then
 # name the next person to sign up (migration 0006). PostgreSQL's sequences never go back.
@@ -47,6 +49,18 @@ class User(db.Model):
     latitude = sa.Column(sa.Float)
     longitude = sa.Column(sa.Float)
     friend_radius_miles = sa.Column(sa.Integer)
+    birthdate = sa.Column(sa.Date)
+    # The ages this person wants to meet; discovery applies it both ways, like the radius.
+    age_min = sa.Column(sa.SmallInteger, nullable=False, default=ADULT_AGE, server_default=str(ADULT_AGE))
+    age_max = sa.Column(sa.SmallInteger, nullable=False, default=OLDEST_AGE, server_default=str(OLDEST_AGE))
+
+    email_verified_at = sa.Column(sa.DateTime(timezone=True))
+    # An address the person asked to switch to; it replaces ``email`` once its link is followed.
+    pending_email = sa.Column(sa.String(254))
+    # Tokens carry the generation they were issued in; a password reset or change moves it on, which
+    # revokes every earlier token except those of ``kept_session`` (the session that changed it).
+    token_generation = sa.Column(sa.Integer, nullable=False, default=0, server_default="0")
+    kept_session = sa.Column(sa.String(36))
 
     created_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
@@ -92,6 +106,29 @@ class User(db.Model):
         """A profile is complete when every required field is set; photos are optional."""
         return not self.missing_fields
 
+    @property
+    def email_verified(self):
+        """True once the person followed the link mailed to their address."""
+        return self.email_verified_at is not None
+
+    @property
+    def age(self):
+        """Whole years since the birthdate, today (UTC), or None when it is not known."""
+        return age_on(self.birthdate, datetime.now(UTC).date()) if self.birthdate else None
+
+
+def age_on(birthdate, day):
+    """Whole years between ``birthdate`` and ``day`` (a 29 February birthday counts on 1 March)."""
+    return day.year - birthdate.year - ((day.month, day.day) < (birthdate.month, birthdate.day))
+
+
+def latest_birthdate_for_age(age, day):
+    """The latest birthdate of someone who is at least ``age`` on ``day``."""
+    try:
+        return day.replace(year=day.year - age)
+    except ValueError:  # 29 February in a year that has none: born on 28 February they are that age
+        return date(day.year - age, 2, 28)
+
 
 def is_locked(user=User):
     """SQL: ``user`` (the table or an alias) is banned or suspended right now; nobody else sees them."""
@@ -132,6 +169,62 @@ class RevokedToken(db.Model):
     token_type = sa.Column(sa.String(10), nullable=False)
     user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
     expires_at = sa.Column(sa.DateTime(timezone=True), nullable=False, index=True)
+
+
+class AccountToken(db.Model):
+    """A single-use token mailed to a person: to verify an address or to reset the password.
+
+    Only the SHA-256 of the token's random part is stored, so the table cannot be used to act
+    for anyone; ``used_at`` makes it single use.
+    """
+
+    __tablename__ = "account_tokens"
+
+    VERIFY_EMAIL, RESET_PASSWORD = "verify_email", "reset_password"
+
+    digest = sa.Column(sa.String(64), primary_key=True)
+    user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    purpose = sa.Column(sa.String(20), nullable=False)
+    # The address a verification token confirms (the current one, or the one switched to).
+    email = sa.Column(sa.String(254))
+    created_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
+    expires_at = sa.Column(sa.DateTime(timezone=True), nullable=False)
+    used_at = sa.Column(sa.DateTime(timezone=True))
+
+    __table_args__ = (sa.CheckConstraint("purpose IN ('verify_email', 'reset_password')", name="purpose"),)
+
+
+class OutboxMail(db.Model):
+    """A mail recorded in the transaction that caused it and delivered after the commit.
+
+    ``sent_at`` is set once the mail server accepted it; until then ``next_attempt_at`` says when
+    to try again and ``claimed_until`` keeps two processes from sending it at the same time.
+    """
+
+    __tablename__ = "outbox_mails"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    to_address = sa.Column(sa.String(254), nullable=False)
+    subject = sa.Column(sa.String(200), nullable=False)
+    text_body = sa.Column(sa.Text, nullable=False)
+    html_body = sa.Column(sa.Text, nullable=False)
+    created_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
+    attempts = sa.Column(sa.Integer, nullable=False, default=0)
+    next_attempt_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
+    claimed_until = sa.Column(sa.DateTime(timezone=True))
+    last_error = sa.Column(sa.String(200))
+    sent_at = sa.Column(sa.DateTime(timezone=True))
+
+    __table_args__ = (
+        # Unsent mail is little: this small index finds what is due without reading the sent ones.
+        sa.Index(
+            "ix_outbox_mails_unsent",
+            "next_attempt_at",
+            postgresql_where=sa.text("sent_at IS NULL"),
+            sqlite_where=sa.text("sent_at IS NULL"),
+        ),
+        NEVER_REUSE_IDS,
+    )
 
 
 class Swipe(db.Model):
@@ -374,6 +467,12 @@ class SearchGeometry:
     y = sa.Column(sa.Float, nullable=False)
     z = sa.Column(sa.Float, nullable=False)
     cos_radius = sa.Column(sa.Float, nullable=False)
+    # The birthdate as a day number (``date.toordinal``) and the ages the person wants to meet, so
+    # "the viewer's range holds them and theirs holds the viewer" is four comparisons in the index.
+    # (A row without a birthdate matches no age range, so it is never shown.)
+    birth_day = sa.Column(sa.Integer)
+    age_min = sa.Column(sa.SmallInteger, nullable=False, server_default=str(ADULT_AGE))
+    age_max = sa.Column(sa.SmallInteger, nullable=False, server_default=str(OLDEST_AGE))
 
 
 class SearchProfile(SearchGeometry, db.Model):
@@ -390,7 +489,7 @@ class SearchProfile(SearchGeometry, db.Model):
             "ix_search_profiles_lat_band_longitude",
             "lat_band",
             "longitude",
-            postgresql_include=["user_id", "x", "y", "z", "cos_radius"],
+            postgresql_include=["user_id", "x", "y", "z", "cos_radius", "birth_day", "age_min", "age_max"],
         ),
     )
 
@@ -412,6 +511,6 @@ class SearchTag(SearchGeometry, db.Model):
             "tag_id",
             "lat_band",
             "longitude",
-            postgresql_include=["user_id", "x", "y", "z", "cos_radius", "mask"],
+            postgresql_include=["user_id", "x", "y", "z", "cos_radius", "birth_day", "age_min", "age_max", "mask"],
         ),
     )

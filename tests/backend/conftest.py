@@ -18,6 +18,7 @@ from flask_migrate import upgrade
 from friender import create_app
 from friender.extensions import db
 
+from .mail import SmtpSink
 from .support import PASSWORD, SignedInUser
 
 
@@ -42,20 +43,27 @@ def database_url(tmp_path_factory):
 def app(request, database_url, tmp_path):
     """A fresh app on the migrated database; all rows are deleted after the test.
 
-    ``@pytest.mark.app_config(NAME=value, ...)`` on a test overrides settings.
+    ``@pytest.mark.app_config(NAME=value, ...)`` on a test overrides settings. A test that uses
+    ``smtp_server`` gets an app that sends its mail there; others write it to ``tmp_path/outbox``.
     """
     marker = request.node.get_closest_marker("app_config")
+    mail = {"MAIL_OUTBOX_DIR": str(tmp_path / "outbox")}
+    if "smtp_server" in request.fixturenames:
+        mail = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": request.getfixturevalue("smtp_server").port, "MAIL_TIMEOUT": 5}
     app = create_app(
         {
             "FRIENDER_ENV": "testing",
             "SQLALCHEMY_DATABASE_URI": database_url,
             "LOCAL_STORAGE_DIR": str(tmp_path / "uploads"),
+            **mail,
             **(marker.kwargs if marker else {}),
         }
     )
     with app.app_context():
         yield app
         db.session.remove()
+    # Mail still being delivered must not write into the next test's rows.
+    app.extensions["friender_mail"].drain(timeout=10)
     _empty_all_tables(database_url)
 
 
@@ -70,6 +78,15 @@ def _empty_all_tables(database_url):
         else:
             for table in tables:
                 connection.execute(table.delete())
+
+
+@pytest.fixture
+def smtp_server():
+    """A running SMTP server (aiosmtpd) in the test process that keeps every message it receives."""
+    sink = SmtpSink()
+    sink.start()
+    yield sink
+    sink.stop()
 
 
 @pytest.fixture

@@ -51,12 +51,21 @@ def _seed_at_revision_0005(connection):
     )
 
 
-def _snapshot(connection):
-    rows = {table: connection.execute(sa.text(f"SELECT * FROM {table} ORDER BY 1")).all() for table in TABLES}
+def _snapshot(connection, columns=None):
+    """Rows and indexes of the 0005 tables; after later revisions, of the columns 0005 had (later
+    revisions add columns and tables of their own)."""
+    columns = columns or {table: [c["name"] for c in sa.inspect(connection).get_columns(table)] for table in TABLES}
+    rows = {
+        table: connection.execute(sa.text(f"SELECT {', '.join(columns[table])} FROM {table} ORDER BY 1")).all()
+        for table in TABLES
+    }
     indexes = connection.execute(
-        sa.text("SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name")
+        sa.text(
+            "SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN :tables ORDER BY name"
+        ).bindparams(sa.bindparam("tables", expanding=True)),
+        {"tables": list(TABLES)},
     ).all()
-    return rows, indexes
+    return rows, indexes, columns
 
 
 @pytest.fixture
@@ -90,10 +99,10 @@ def test_0010_keeps_the_rows_and_autoincrement_and_files_old_reports_as_other(mi
 
 
 def test_0006_keeps_every_row_and_index_and_stops_id_reuse(migrated_from_0005):
-    rows_before, indexes_before = migrated_from_0005
+    rows_before, indexes_before, columns = migrated_from_0005
 
     with db.engine.begin() as connection:
-        rows_after, indexes_after = _snapshot(connection)
+        rows_after, indexes_after, _ = _snapshot(connection, columns)
         create_sql = connection.scalar(sa.text("SELECT sql FROM sqlite_master WHERE name = 'users'"))
         leftovers = connection.scalar(sa.text("SELECT count(*) FROM sqlite_master WHERE sql LIKE '%__rebuilt%'"))
 

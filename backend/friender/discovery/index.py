@@ -26,7 +26,18 @@ from ..models import SearchProfile, SearchTag, Tag, User
 EARTH_RADIUS_MILES = units.miles(kilometers=EARTH_RADIUS)
 BANDS_PER_DEGREE = 10
 MASK_BITS = 63
-INDEXED_FIELDS = ("display_name", "hobbies", "interests", "zip_code", "latitude", "longitude", "friend_radius_miles")
+INDEXED_FIELDS = (
+    "display_name",
+    "hobbies",
+    "interests",
+    "zip_code",
+    "latitude",
+    "longitude",
+    "friend_radius_miles",
+    "birthdate",
+    "age_min",
+    "age_max",
+)
 REBUILD_BATCH = 5000
 
 profiles_table = SearchProfile.__table__
@@ -50,8 +61,8 @@ def cos_of_radius(miles):
     return math.cos(min(miles / EARTH_RADIUS_MILES, math.pi))
 
 
-def geometry(latitude, longitude, radius_miles):
-    """The search columns every row of one user carries."""
+def geometry(latitude, longitude, radius_miles, birthdate, age_min, age_max):
+    """The search columns every row of one user carries: where they are and reach, and their ages."""
     x, y, z = unit_vector(latitude, longitude)
     return {
         "lat_band": lat_band(latitude),
@@ -60,6 +71,9 @@ def geometry(latitude, longitude, radius_miles):
         "y": y,
         "z": z,
         "cos_radius": cos_of_radius(radius_miles),
+        "birth_day": birthdate.toordinal() if birthdate else None,
+        "age_min": age_min,
+        "age_max": age_max,
     }
 
 
@@ -104,12 +118,15 @@ def ensure_tags(connection, names):
     return found
 
 
-def search_rows(user_id, latitude, longitude, radius_miles, tags):
-    """The ``search_profiles`` row and the ``search_tags`` rows of one user; ``tags`` is ``[(id, bit)]``."""
-    where = geometry(latitude, longitude, radius_miles)
+def search_rows(user, tags):
+    """The ``search_profiles`` row and the ``search_tags`` rows of one user (an ORM object or a row
+    with the same columns); ``tags`` is ``[(id, bit)]``."""
+    where = geometry(
+        user.latitude, user.longitude, user.friend_radius_miles, user.birthdate, user.age_min, user.age_max
+    )
     mask = mask_of(bit for _, bit in tags)
-    profile = {"user_id": user_id, **where}
-    return profile, [{"user_id": user_id, "tag_id": tag_id, **where, "mask": mask} for tag_id, _ in tags]
+    profile = {"user_id": user.id, **where}
+    return profile, [{"user_id": user.id, "tag_id": tag_id, **where, "mask": mask} for tag_id, _ in tags]
 
 
 def index_user(connection, user, is_new=False):
@@ -120,7 +137,7 @@ def index_user(connection, user, is_new=False):
     if not is_searchable(user):
         return
     tags = ensure_tags(connection, tag_names(user.hobbies, user.interests))
-    profile, tag_rows = search_rows(user.id, user.latitude, user.longitude, user.friend_radius_miles, tags.values())
+    profile, tag_rows = search_rows(user, tags.values())
     connection.execute(profiles_table.insert(), [profile])
     connection.execute(tags_table.insert(), tag_rows)
 
@@ -191,10 +208,19 @@ def rebuild_search_index(connection):
         tags[name] = (tags[name][0], bit)
 
     searchable, profiles, tag_rows = 0, [], []
-    columns = [users.c.hobbies, users.c.interests, users.c.latitude, users.c.longitude, users.c.friend_radius_miles]
+    columns = [
+        users.c.hobbies,
+        users.c.interests,
+        users.c.latitude,
+        users.c.longitude,
+        users.c.friend_radius_miles,
+        users.c.birthdate,
+        users.c.age_min,
+        users.c.age_max,
+    ]
     for row in _complete_users(connection, columns):
         user_tags = [tags[name] for name in tag_names(row.hobbies, row.interests)]
-        profile, rows = search_rows(row.id, row.latitude, row.longitude, row.friend_radius_miles, user_tags)
+        profile, rows = search_rows(row, user_tags)
         profiles.append(profile)
         tag_rows.extend(rows)
         searchable += 1
