@@ -13,6 +13,7 @@ from friender.models import ModerationAction, Photo
 from friender.storage import get_storage
 
 from . import photo_files as files
+from .mail import parts
 from .matching import create_block, create_match
 from .sse import ClientStream
 from .support import NYC_PROFILE
@@ -422,3 +423,22 @@ def test_the_blocked_list_and_unblocking_someone_nobody_swiped(client, make_user
     assert client.delete(f"/api/blocks/{swiped.id}", headers=me.headers).status_code == 204
     assert discover_ids(client, me) == {blocked.id}
     assert client.get(f"/api/users/{blocked.id}", headers=me.headers).status_code == 200
+
+
+def test_the_decision_is_mailed_naming_the_action_and_rule_but_not_the_reporter_or_note(
+    client, make_user, moderator, smtp_server
+):
+    person, reporter = make_user(), make_user()
+    report(client, reporter, person, category="spam")
+
+    act(client, moderator, person, "suspend", note=f"Reported by {reporter.username}", until=in_a_day())
+
+    [message] = smtp_server.wait_for(person.email)
+    text, html = parts(message)
+    assert message["Subject"] == "Your Friender account is suspended"
+    assert "No spam, advertising or scams." in text and "It lasts until" in text and "/profile" in text
+    for body in (text, html):
+        assert reporter.username not in body and "Reported by" not in body
+    act(client, moderator, person, "dismiss")
+    assert len(smtp_server.to(person.email)) == 1  # a dismissal is not told
+    assert smtp_server.to(reporter.email) == []

@@ -7,14 +7,16 @@ hiding, and is kept as an audit row that nothing changes afterwards.
 Effects take hold in the action's transaction: a suspension or ban revokes every token of the
 account and hides it everywhere; ``restore`` lifts either. A removed photo's storage objects are
 deleted once the row is gone. After the commit the person hears of the decision on their event
-stream (naming the action and the rule, never who reported), a suspension or ban then ends their
-open streams in every process (or, if the broker is unreachable, at their next revocation check,
-within a heartbeat), and each reporter learns that their report was handled.
+stream and by mail through the outbox (naming the action and the rule, never who reported nor
+the moderator's note), a suspension or ban then ends their open streams in every process (or,
+if the broker is unreachable, at their next revocation check, within a heartbeat), and each
+reporter learns that their report was handled.
 """
 
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -22,6 +24,7 @@ from .. import events
 from ..auth.service import revoke_all_tokens
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
+from ..mail import queue_mail
 from ..models import (
     CONVERSATION_CATEGORIES,
     REPORT_CATEGORIES,
@@ -44,6 +47,15 @@ RULES = {
     "underage": "Friender is for adults: you must be 18 or older.",
     "inappropriate_photo": "Photos must show you and be suitable for everyone.",
     "other": "Follow Friender's community guidelines.",
+}
+# What the notice (event and mail) says happened.
+NOTICE_TITLES = {
+    "warn": "You received a warning from Friender's moderators",
+    "remove_photo": "A photo of yours was removed by Friender's moderators",
+    "clear_bio": "Your bio was cleared by Friender's moderators",
+    "suspend": "Your Friender account is suspended",
+    "ban": "Your Friender account is banned",
+    "restore": "Your Friender account was restored",
 }
 # Actions that change nothing for the person, so they are not told and cannot appeal.
 SILENT_ACTIONS = ("dismiss",)
@@ -226,11 +238,29 @@ def take_action(moderator, user_id, action, note, until=None, photo_id=None, rul
         sa.update(Appeal).where(Appeal.user_id == user.id, Appeal.handled_at.is_(None)).values(handled_at=now)
     )
     user.hidden_at = None
+    if action not in SILENT_ACTIONS:
+        _queue_notice_mail(user, record)
     db.session.commit()
 
     remove_objects(keys)
     _announce(record, handled)
     return record
+
+
+def _queue_notice_mail(user, record):
+    """The decision by mail, in the action's transaction: the outbox sends it once committed."""
+    until = as_utc(record.until).strftime("%Y-%m-%d %H:%M UTC") if record.until else None
+    title = NOTICE_TITLES[record.action]
+    queue_mail(
+        user.email,
+        title,
+        "moderation_notice",
+        name=user.display_name or user.username,
+        title=title,
+        until=until,
+        rule_text=RULES.get(record.rule, RULES["other"]),
+        url=f"{current_app.config['APP_BASE_URL']}/profile",
+    )
 
 
 def _announce(record, handled_reports):

@@ -4,7 +4,7 @@ Columns are added in place (SQLite's ``ALTER TABLE ADD COLUMN``), so the tables 
 AUTOINCREMENT that revision 0006 gave them.
 
 Revision ID: 0010_moderation
-Revises: 0007_hardening
+Revises: 0008_accounts
 Create Date: 2026-12-03
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_moderation"
-down_revision = "0007_hardening"
+down_revision = "0008_accounts"
 branch_labels = None
 depends_on = None
 
