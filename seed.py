@@ -36,6 +36,8 @@ from friender.relationships import ordered_pair
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "friender-demo"
+MODERATOR_USERNAME = "moderator"
+MODERATOR_PASSWORD = "friender-moderator"
 SEED_PREFIX = "seed"
 BATCH = 5000
 
@@ -201,6 +203,24 @@ def ensure_demo_account(center_place, password_hash):
     return demo
 
 
+def ensure_moderator_account():
+    """A moderator for the demo world (made a moderator as ``flask users grant-moderator`` would)."""
+    moderator = db.session.scalar(sa.select(User).where(User.username == MODERATOR_USERNAME))
+    if moderator is None:
+        moderator = User(
+            username=MODERATOR_USERNAME,
+            email="moderator@example.com",
+            password_hash=hash_password(MODERATOR_PASSWORD),
+            display_name="Moderator",
+            hobbies=[],
+            interests=[],
+            is_moderator=True,
+        )
+        db.session.add(moderator)
+        db.session.commit()
+    return moderator
+
+
 def insert_people(args, rng, password_hash):
     """Bulk-insert the seeded people that do not exist yet; returns the usernames added."""
     fake = Faker("en_US")
@@ -320,9 +340,11 @@ def main(argv=None):
             new_users = db.session.scalars(sa.select(User).where(User.username.in_(added))).all() if added else []
             add_photos(([demo] if demo_is_new else []) + new_users, rng)
         seed_interest_in_demo(demo, rng)
+        ensure_moderator_account()
     elapsed = time.perf_counter() - started
     print(f"Added {len(added)} people around {args.center} in {elapsed:.1f} s.")
     print(f"Demo login: username {DEMO_USERNAME!r}, password {DEMO_PASSWORD!r} (every seeded person shares it).")
+    print(f"Moderator login: username {MODERATOR_USERNAME!r}, password {MODERATOR_PASSWORD!r} (opens /moderation).")
     return 0
 
 

@@ -136,6 +136,8 @@ def _register_blueprints(app):
     from .hangouts.routes import blp as hangouts_blp
     from .matches.routes import blp as matches_blp
     from .messages.routes import blp as messages_blp
+    from .moderation.commands import users_cli
+    from .moderation.routes import blp as moderation_blp
     from .photos.routes import blp as photos_blp
     from .profiles.routes import blp as profiles_blp
     from .safety.routes import blp as safety_blp
@@ -153,6 +155,7 @@ def _register_blueprints(app):
         hangouts_blp,
         events_blp,
         account_blp,
+        moderation_blp,
         health.blp,
     )
     for blueprint in blueprints:
@@ -161,3 +164,4 @@ def _register_blueprints(app):
     _describe_the_documentation(app)
     app.register_blueprint(web.bp)
     app.cli.add_command(discovery_cli)
+    app.cli.add_command(users_cli)

@@ -73,6 +73,7 @@ class BaseConfig:
     MESSAGE_RATE_LIMIT = _env("MESSAGE_RATE_LIMIT", "30 per minute")
     # The browser sends one typing signal every few seconds while someone types.
     TYPING_RATE_LIMIT = _env("TYPING_RATE_LIMIT", "30 per minute")
+    REPORT_RATE_LIMIT = _env("REPORT_RATE_LIMIT", "10 per hour")
     # Changes of one's ZIP code or friend radius allowed in any LOCATION_CHANGE_WINDOW: each one
     # is a new vantage point for reading other people's distances.
     LOCATION_CHANGE_LIMIT = _env_int("LOCATION_CHANGE_LIMIT", 5)

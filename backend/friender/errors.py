@@ -50,10 +50,12 @@ class ApiError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message=None, fields=None):
+    def __init__(self, message=None, fields=None, **extra):
         super().__init__(message or DEFAULT_MESSAGES[self.status])
         self.message = message or DEFAULT_MESSAGES[self.status]
         self.fields = fields
+        # More top-level members of the body for this one error (a suspension's end time).
+        self.extra = extra
 
 
 class ValidationFailed(ApiError):
@@ -66,6 +68,14 @@ class Unauthorized(ApiError):
 
 class Forbidden(ApiError):
     status, code = 403, "forbidden"
+
+
+class AccountSuspended(ApiError):
+    status, code = 403, "account_suspended"
+
+
+class AccountBanned(ApiError):
+    status, code = 403, "account_banned"
 
 
 class NotFound(ApiError):
@@ -96,11 +106,12 @@ class ServiceUnavailable(ApiError):
     status, code = 503, "service_unavailable"
 
 
-def error_response(status, code=None, message=None, fields=None):
+def error_response(status, code=None, message=None, fields=None, extra=None):
     """Build the JSON error response every failure path uses."""
     body = {"error": code or ERROR_CODES.get(status, "error"), "message": message or DEFAULT_MESSAGES.get(status, "")}
     if fields:
         body["fields"] = fields
+    body.update(extra or {})
     response = jsonify(body)
     response.status_code = status
     return response
@@ -139,7 +150,7 @@ def _as_list(value):
 
 def handle_api_error(error):
     """Render an :class:`ApiError` raised by a service."""
-    return error_response(error.status, error.code, error.message, error.fields)
+    return error_response(error.status, error.code, error.message, error.fields, error.extra)
 
 
 def handle_http_exception(error):

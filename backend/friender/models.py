@@ -18,6 +18,11 @@ def utcnow():
     return datetime.now(UTC)
 
 
+def as_utc(moment):
+    """``moment`` in UTC: SQLite hands back naive datetimes, which were stored as UTC."""
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 class User(db.Model):
     """An account and its profile.
 
@@ -70,11 +75,35 @@ class User(db.Model):
         lazy="select",
     )
 
+    # Granted only by an operator (``flask users grant-moderator``); no API schema loads it.
+    is_moderator: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Every token carries the version it was issued under; bumping it revokes them all at once.
+    token_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    suspended_until: Mapped[datetime | None]
+    banned_at: Mapped[datetime | None]
+    # Set by automatic protection (several reporters, or an underage report): out of discovery
+    # until a moderator decides.
+    hidden_at: Mapped[datetime | None]
+
     __table_args__ = (
         sa.Index("uq_users_username_lower", sa.func.lower(username), unique=True),
         sa.Index("uq_users_email_lower", sa.func.lower(email), unique=True),
         sa.Index("ix_users_latitude_longitude", "latitude", "longitude"),
+        # The few people under a moderation measure, so "not restricted" is a scan of a tiny index.
+        sa.Index(
+            "ix_users_restricted",
+            "id",
+            postgresql_where=sa.text("suspended_until IS NOT NULL OR banned_at IS NOT NULL OR hidden_at IS NOT NULL"),
+            sqlite_where=sa.text("suspended_until IS NOT NULL OR banned_at IS NOT NULL OR hidden_at IS NOT NULL"),
+        ),
     )
+
+    @property
+    def locked(self):
+        """True while the account is banned or suspended: it cannot sign in and nobody sees it."""
+        return self.banned_at is not None or (
+            self.suspended_until is not None and as_utc(self.suspended_until) > utcnow()
+        )
 
     @property
     def missing_fields(self):
@@ -108,6 +137,20 @@ def latest_birthdate_for_age(age, day):
         return day.replace(year=day.year - age)
     except ValueError:  # 29 February in a year that has none: born on 28 February they are that age
         return date(day.year - age, 2, 28)
+
+
+def is_locked(user=User):
+    """SQL: ``user`` (the table or an alias) is banned or suspended right now; nobody else sees them."""
+    # Spelled out so that a NULL end time makes the whole condition false, never NULL (NOT NULL is NULL).
+    suspended = sa.and_(user.suspended_until.is_not(None), user.suspended_until > sa.func.now())
+    return sa.or_(user.banned_at.is_not(None), suspended)
+
+
+# The same rule for discovery's hand-written statements, which also leave out people whom automatic
+# protection hid until a moderator decides. ``CURRENT_TIMESTAMP`` is UTC on SQLite, as stored.
+OUT_OF_DISCOVERY_SQL = (
+    "SELECT id FROM users WHERE hidden_at IS NOT NULL OR banned_at IS NOT NULL OR suspended_until > CURRENT_TIMESTAMP"
+)
 
 
 class LocationChange(db.Model):
@@ -241,8 +284,18 @@ class Block(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+REPORT_CATEGORIES = ("fake", "harassment", "spam", "underage", "inappropriate_photo", "other")
+# Reports of these categories carry the conversation between the two people as evidence.
+CONVERSATION_CATEGORIES = ("harassment", "spam")
+
+
 class Report(db.Model):
-    """A report of a user, kept for moderation; one per reporter and reported user."""
+    """A report of a user, kept for moderation; one per reporter and reported user.
+
+    ``handled_at`` is set when a moderator decides the case; until then the report is open.
+    ``evidence`` is a copy of the conversation between the two, taken when a harassment or spam
+    report is made, so that an unmatch or a block (which delete the messages) cannot erase it.
+    """
 
     __tablename__ = "reports"
 
@@ -251,8 +304,47 @@ class Report(db.Model):
     reported_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     reason: Mapped[str] = mapped_column(sa.String(1000))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    category: Mapped[str] = mapped_column(sa.String(24), default="other", server_default="other")
+    handled_at: Mapped[datetime | None]
+    evidence: Mapped[list[dict] | None] = mapped_column(sa.JSON)
 
     __table_args__ = (sa.UniqueConstraint("reporter_id", "reported_id", name="uq_reports_reporter_id_reported_id"),)
+
+
+MODERATION_ACTIONS = ("dismiss", "warn", "remove_photo", "clear_bio", "suspend", "ban", "restore")
+
+
+class ModerationAction(db.Model):
+    """One moderator decision: the audit log. Rows are only ever added, never changed by the app.
+
+    ``user_id`` is the person the case is about; ``rule`` is the report category the decision
+    applies (the notice names it). Both people may delete their accounts later: the row stays.
+    """
+
+    __tablename__ = "moderation_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    moderator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(sa.String(16))
+    rule: Mapped[str] = mapped_column(sa.String(24))
+    note: Mapped[str] = mapped_column(sa.String(1000))
+    until: Mapped[datetime | None]
+    photo_id: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Appeal(db.Model):
+    """The affected person's one appeal against one action; it reopens their case until decided."""
+
+    __tablename__ = "appeals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(sa.ForeignKey("moderation_actions.id", ondelete="CASCADE"), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(sa.String(2000))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    handled_at: Mapped[datetime | None]
 
 
 class Message(db.Model):

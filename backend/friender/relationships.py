@@ -5,7 +5,10 @@
   :func:`blocked_between`, :func:`can_see`, and :func:`not_blocked_with_viewer` for
   discovery's hand-written SQL).
 - A match belongs to its two members (:func:`member_of`); it is active, so they may talk in
-  it, while neither blocked the other (:func:`active_matches_of`, :func:`active_match`).
+  it, while neither blocked the other (:func:`active_matches_of`, :func:`active_match`) and
+  neither is suspended or banned.
+- A suspended or banned account (``models.is_locked``) is hidden from everyone: :func:`can_see`
+  and the active matches leave it out while the measure lasts.
 - Every change to what the pair is to each other takes the pair's lock (:func:`lock_pair`):
   a Yes that may make a match and a block that must remove it take the same lock, so one of
   them always sees the other's committed result, and a block racing the matching Yes ends
@@ -20,7 +23,7 @@ This module imports only the models and the extensions, so every layer above may
 import sqlalchemy as sa
 
 from .extensions import db
-from .models import Block, Match, User
+from .models import Block, Match, User, is_locked
 
 
 def ordered_pair(user_id, other_id):
@@ -45,7 +48,7 @@ def blocked_between(user_id, other_id):
 
 def can_see_condition(viewer_id, user_id):
     """SQL condition of :func:`can_see`, for statements that fold the check into their own work."""
-    return sa.exists().where(User.id == user_id, ~block_either_way(viewer_id, user_id))
+    return sa.exists().where(User.id == user_id, ~is_locked(), ~block_either_way(viewer_id, user_id))
 
 
 # Built once: on the swipe path, constructing this expression cost more CPU than running it.
@@ -54,7 +57,7 @@ _CAN_SEE = sa.select(can_see_condition(_VIEWER, _USER))
 
 
 def can_see(viewer_id, user_id):
-    """True when ``user_id`` exists and neither side blocked the other (one query)."""
+    """True when ``user_id`` exists, is not suspended or banned, and neither side blocked the other (one query)."""
     return db.session.scalar(_CAN_SEE, {"viewer_id": viewer_id, "user_id": user_id})
 
 
@@ -87,9 +90,15 @@ def match_of_pair(user_id, other_id):
     return sa.and_(Match.user_low_id == low, Match.user_high_id == high)
 
 
+def neither_locked():
+    """SQL condition: neither member of ``Match`` is suspended or banned right now."""
+    return ~sa.exists().where(User.id.in_([Match.user_low_id, Match.user_high_id]), is_locked())
+
+
 def active_matches_of(user_id):
-    """SQL condition: ``Match`` is one of ``user_id``'s matches and neither member blocked the other."""
-    return sa.and_(member_of(user_id), ~block_either_way(Match.user_low_id, Match.user_high_id))
+    """SQL condition: ``Match`` is one of ``user_id``'s matches, neither member blocked the other, and
+    neither is suspended or banned."""
+    return sa.and_(member_of(user_id), ~block_either_way(Match.user_low_id, Match.user_high_id), neither_locked())
 
 
 def active_match(user_id, match_id):

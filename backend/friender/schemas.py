@@ -54,4 +54,6 @@ class ErrorSchema(Schema):
 
     error = fields.String(required=True, metadata={"description": "Stable snake_case code."})
     message = fields.String(required=True)
+    # Declared before ``fields``, whose name the next line takes over inside this class.
+    until = fields.String(metadata={"description": "With `account_suspended`: when the suspension ends (UTC)."})
     fields = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))

@@ -70,7 +70,7 @@ def _snapshot(connection, columns=None):
 
 @pytest.fixture
 def migrated_from_0005(tmp_path):
-    """An app whose SQLite database held rows at revision 0005 before being upgraded to the head."""
+    """An app whose SQLite database held rows at revision 0005 before being upgraded to 0006."""
     app = create_app({"FRIENDER_ENV": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite3'}"})
     with app.app_context():
         upgrade(revision="0005_messaging")
@@ -80,6 +80,22 @@ def migrated_from_0005(tmp_path):
         upgrade(revision="0006_sqlite_autoincrement")
         yield before
         db.session.remove()
+
+
+def test_0010_keeps_the_rows_and_autoincrement_and_files_old_reports_as_other(migrated_from_0005):
+    rows_before = migrated_from_0005[0]
+
+    upgrade()
+
+    with db.engine.begin() as connection:
+        users = connection.execute(sa.text("SELECT id, username, is_moderator, token_version FROM users")).all()
+        report = connection.execute(sa.text("SELECT reason, category, handled_at FROM reports")).one()
+        create_sql = connection.scalar(sa.text("SELECT sql FROM sqlite_master WHERE name = 'users'"))
+        messages = connection.execute(sa.text("SELECT * FROM messages ORDER BY 1")).all()
+    assert users == [(1, "ana", 0, 0), (2, "ben", 0, 0), (3, "cy", 0, 0)]
+    assert tuple(report) == ("spam", "other", None)
+    assert "AUTOINCREMENT" in create_sql
+    assert messages == rows_before["messages"]
 
 
 def test_0006_keeps_every_row_and_index_and_stops_id_reuse(migrated_from_0005):

@@ -295,3 +295,21 @@ def test_a_storage_configuration_that_cannot_work_refuses_to_start(database_url)
         create_app({**base, "STORAGE_BACKEND": "s3", "S3_BUCKET": None})
     with pytest.raises(ConfigError, match="STORAGE_BACKEND"):
         create_app({**base, "STORAGE_BACKEND": "ftp"})
+
+
+def test_a_moderator_removing_a_photo_deletes_its_objects_from_the_bucket(s3, app, client, user, make_user):
+    moderator = make_user("s3mod")
+    assert app.test_cli_runner().invoke(args=["users", "grant-moderator", "s3mod"]).exit_code == 0
+    kept, removed = upload(client, user, ("a.jpg", files.jpeg()), ("b.jpg", files.jpeg())).get_json()["photos"]
+    rows = {row.id: row for row in photo_rows()}
+    assert {rows[removed["id"]].main_key, rows[removed["id"]].thumb_key} <= bucket_keys(s3)
+
+    response = client.post(
+        f"/api/moderation/cases/{user.id}/actions",
+        json={"action": "remove_photo", "note": "Not a photo of them.", "photo_id": removed["id"]},
+        headers=moderator.headers,
+    )
+
+    assert response.status_code == 201, response.get_json()
+    assert bucket_keys(s3) == {rows[kept["id"]].main_key, rows[kept["id"]].thumb_key}
+    assert [row.id for row in photo_rows()] == [kept["id"]]

@@ -46,7 +46,11 @@ def app_for(env):
 def test_the_demo_account_discovers_people_with_photos_and_its_yeses_become_matches(fresh_database):
     seeded = run([sys.executable, "seed.py", "--users", "200"], fresh_database)
     assert "Demo login: username 'demo', password 'friender-demo'" in seeded.stdout
+    assert "Moderator login: username 'moderator', password 'friender-moderator'" in seeded.stdout
     client = app_for(fresh_database).test_client()
+    moderator = client.post("/api/auth/login", json={"username": "moderator", "password": "friender-moderator"})
+    moderator_headers = {"Authorization": f"Bearer {moderator.get_json()['access_token']}"}
+    assert client.get("/api/moderation/cases", headers=moderator_headers).status_code == 200
 
     login = client.post("/api/auth/login", json={"username": "demo", "password": "friender-demo"})
     headers = {"Authorization": f"Bearer {login.get_json()['access_token']}"}
@@ -81,7 +85,8 @@ def test_seeding_twice_adds_nobody_twice(fresh_database):
     assert "Added 0 people" in again.stdout
     engine = sa.create_engine(fresh_database["DATABASE_URL"])
     with engine.connect() as connection:
-        assert connection.execute(sa.text("SELECT count(*) FROM users")).scalar() == 31
+        # 30 people, the demo account and the moderator.
+        assert connection.execute(sa.text("SELECT count(*) FROM users")).scalar() == 32
         assert connection.execute(sa.text("SELECT count(*) FROM matches")).scalar() == 1
     engine.dispose()
 
@@ -96,5 +101,5 @@ def test_reset_refuses_a_production_database_without_force(fresh_database):
     assert "Refusing to --reset a production database" in refused.stderr
     engine = sa.create_engine(fresh_database["DATABASE_URL"])
     with engine.connect() as connection:
-        assert connection.execute(sa.text("SELECT count(*) FROM users")).scalar() == 11
+        assert connection.execute(sa.text("SELECT count(*) FROM users")).scalar() == 12  # with demo and moderator
     engine.dispose()

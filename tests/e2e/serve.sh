@@ -36,12 +36,13 @@ fi
 
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/friender-e2e-$STORAGE.XXXXXX")"
 CHILDREN=()
+CLEANUP_FILES=()
 cleanup() {
   for pid in "${CHILDREN[@]:-}"; do
     [[ -n "$pid" ]] && kill "$pid" 2>/dev/null || true
   done
   wait 2>/dev/null || true
-  rm -rf "$TMP"
+  rm -rf "$TMP" "${CLEANUP_FILES[@]:-}"
 }
 trap cleanup EXIT
 trap 'exit 143' TERM
@@ -101,6 +102,9 @@ fi
 
 cd "$TMP"
 "$VENV/bin/flask" --app friender db upgrade
+# Where operator commands (flask users grant-moderator) reach this run's database, by port.
+echo "$DATABASE_URL" >"${TMPDIR:-/tmp}/friender-e2e-$PORT.database-url"
+CLEANUP_FILES+=("${TMPDIR:-/tmp}/friender-e2e-$PORT.database-url")
 if [[ "$STORAGE" == s3 ]]; then
   "$VENV/bin/flask" --app friender storage init
 fi

@@ -120,6 +120,15 @@ MATRIX = {
         lambda w: f"/api/matches/{w.match_id}/hangouts/{w.hangout_id}.ics",
         None,
     ),
+    # Carol never blocked Dave; Alice did, and her block must stay.
+    ("DELETE", "/api/blocks/<int:user_id>"): ("carol", lambda w: f"/api/blocks/{w.blocked_by_alice.id}", None),
+    # Moderation routes do not exist for anyone but moderators, whatever the body says.
+    ("GET", "/api/moderation/cases/<int:user_id>"): ("carol", lambda w: f"/api/moderation/cases/{w.alice.id}", None),
+    ("POST", "/api/moderation/cases/<int:user_id>/actions"): (
+        "bob",
+        lambda w: f"/api/moderation/cases/{w.alice.id}/actions",
+        {"action": "remove_photo", "note": "mine now", "photo_id": 1},
+    ),
 }
 
 
@@ -155,6 +164,8 @@ def test_someone_without_rights_gets_404_and_no_data(client, make_user, route):
     assert db.session.scalar(sa.text("SELECT count(*) FROM messages WHERE read_at IS NULL")) == 1
     hangouts = db.session.execute(sa.select(Hangout.id, Hangout.status, Hangout.accepted_option)).all()
     assert hangouts == [(world.hangout_id, "accepted", 1)]
+    assert db.session.scalar(sa.text("SELECT count(*) FROM blocks")) == 1
+    assert db.session.scalar(sa.text("SELECT count(*) FROM moderation_actions")) == 0
 
 
 def test_reordering_with_someone_elses_photo_id_is_404_and_changes_nothing(client, make_user):

@@ -2,8 +2,8 @@
 
 from flask import current_app, jsonify, request
 from flask_jwt_extended import (
+    current_user,
     get_jwt,
-    get_jwt_identity,
     jwt_required,
     set_refresh_cookies,
     unset_jwt_cookies,
@@ -61,6 +61,7 @@ def signup(data):
 @blp.arguments(LoginSchema)
 @blp.response(200, TokensSchema)
 @blp.alt_response(401, description="Invalid username or password")
+@blp.alt_response(403, description="`account_suspended` (with `until`) or `account_banned`")
 @blp.alt_response(429, description="Too many failed attempts for this username")
 def login(data):
     """Sign in with a username (or email) and password."""
@@ -89,7 +90,7 @@ def _verify_refresh_token():
 def refresh():
     """A new access token, from the refresh token as Bearer or from the cookie plus ``X-CSRF-TOKEN``."""
     _verify_refresh_token()
-    return {"access_token": service.issue_access_token(get_jwt_identity())}
+    return {"access_token": service.issue_access_token(current_user)}
 
 
 @blp.route("/logout", methods=["POST"])

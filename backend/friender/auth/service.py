@@ -10,10 +10,10 @@ from jwt import PyJWTError
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..concurrency import run_blocking
-from ..errors import Conflict, Unauthorized
+from ..errors import AccountBanned, AccountSuspended, Conflict, Unauthorized
 from ..events import end_streams
 from ..extensions import bcrypt, db
-from ..models import RevokedToken, User
+from ..models import RevokedToken, User, as_utc
 from .blocklist import blocklist
 
 INVALID_CREDENTIALS = "Invalid username or password."
@@ -56,7 +56,20 @@ def authenticate(login, password):
         raise Unauthorized(INVALID_CREDENTIALS)
     if not check_password(user, password):
         raise Unauthorized(INVALID_CREDENTIALS)
+    refuse_locked_account(user)
     return user
+
+
+def refuse_locked_account(user):
+    """403 ``account_banned``, or ``account_suspended`` with the end time, while a measure lasts.
+
+    Checked only after the password, so the answer tells nothing to someone who does not know it.
+    """
+    if user.banned_at is not None:
+        raise AccountBanned("This account has been banned for breaking the community rules.")
+    if user.locked:
+        until = as_utc(user.suspended_until).strftime("%Y-%m-%dT%H:%M:%SZ")
+        raise AccountSuspended(f"This account is suspended until {until}.", until=until)
 
 
 def login_rate_subject(login):
@@ -88,15 +101,26 @@ def check_password(user, password):
     return run_blocking(bcrypt.check_password_hash, user.password_hash, password)
 
 
+TOKEN_VERSION_CLAIM = "ver"
+
+
 def issue_tokens(user):
     """An access and a refresh token whose ``sub`` is the user id as a string."""
-    identity = str(user.id)
-    return create_access_token(identity=identity), create_refresh_token(identity=identity)
+    identity, claims = str(user.id), {TOKEN_VERSION_CLAIM: user.token_version}
+    return (
+        create_access_token(identity=identity, additional_claims=claims),
+        create_refresh_token(identity=identity, additional_claims=claims),
+    )
 
 
-def issue_access_token(user_id_str):
-    """A new access token for the identity of a valid refresh token."""
-    return create_access_token(identity=user_id_str)
+def issue_access_token(user):
+    """A new access token for the user of a valid refresh token."""
+    return create_access_token(identity=str(user.id), additional_claims={TOKEN_VERSION_CLAIM: user.token_version})
+
+
+def revoke_all_tokens(user):
+    """Revoke every token the user holds, in the caller's transaction (a suspension or ban does this)."""
+    user.token_version = User.token_version + 1
 
 
 def revoke_token(payload):
@@ -128,8 +152,20 @@ def logout(access_payload, refresh_token=None):
 
 
 def is_token_revoked(payload):
-    """True when the token was revoked by a logout."""
+    """True when the token itself was revoked (by a logout): one blocklist lookup."""
     return blocklist().is_revoked(payload["jti"])
+
+
+def _refused_by(user, payload):
+    """The account is locked (suspended or banned), or revoked all its tokens
+    (:func:`revoke_all_tokens`) after this one was issued."""
+    return payload.get(TOKEN_VERSION_CLAIM, 0) != user.token_version or user.locked
+
+
+def account_refuses_token(payload):
+    """True when the token's account is gone or refuses it (see :func:`_refused_by`)."""
+    user = load_user(payload)
+    return user is None or _refused_by(user, payload)
 
 
 # Every authenticated request needs both answers; one round trip gives them. The database holds
@@ -151,7 +187,8 @@ def is_request_token_revoked(payload):
     user, revoked = row if row is not None else (None, False)
     # Kept in the WSGI environ: it lives exactly as long as the request.
     request.environ[_REQUEST_USER] = (payload["jti"], user)
-    return revoked
+    # A deleted account is left to request_user, which answers None (a 401 of its own).
+    return bool(revoked) or (user is not None and _refused_by(user, payload))
 
 
 def request_user(payload):

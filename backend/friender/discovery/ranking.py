@@ -1,16 +1,17 @@
 """What both rankers share: the interface, where the viewer can reach, and the SQL of who may be shown.
 
 Everyone shown has a complete profile, is within the viewer's radius while the viewer is within
-theirs, has not been swiped by the viewer, and has no block with the viewer either way. They are
-ranked by the number of shared hobbies and interests, then by distance, then by id. Each
-database has its own ranker (:mod:`.ranker_postgresql`, :mod:`.ranker_sqlite`); the app picks
+theirs, has not been swiped by the viewer, has no block with the viewer either way, and is neither
+suspended, banned nor hidden by automatic protection until a moderator decides. They are ranked
+by the number of shared hobbies and interests, then by distance, then by id. Each database has
+its own ranker (:mod:`.ranker_postgresql`, :mod:`.ranker_sqlite`); the app picks
 one at start-up (:func:`friender.discovery.service.init_discovery`).
 """
 
 import math
 from abc import ABC, abstractmethod
 
-from ..models import Swipe
+from ..models import OUT_OF_DISCOVERY_SQL, Swipe
 from ..relationships import not_blocked_with_viewer
 from . import index
 
@@ -55,9 +56,11 @@ class Reach:
 
 
 def excluded(column):
-    """Not the viewer, not swiped by the viewer, no block either way (hashed ``NOT IN`` subqueries)."""
+    """Not the viewer, not swiped by the viewer, no block either way, under no moderation measure
+    (hashed ``NOT IN`` subqueries)."""
     return f"""
         {column} <> :viewer_id
+        AND {column} NOT IN ({OUT_OF_DISCOVERY_SQL})
         AND {column} NOT IN (SELECT swipee_id FROM {Swipe.__tablename__} WHERE swiper_id = :viewer_id)
         AND {not_blocked_with_viewer(column)}
     """

@@ -22,7 +22,7 @@ from .. import events
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..messages.service import conversation_summaries
-from ..models import Match, Swipe, User, utcnow
+from ..models import Match, Swipe, User, is_locked, utcnow
 from ..profiles.service import profile_view
 from ..relationships import (
     block_either_way,
@@ -185,7 +185,7 @@ def list_matches(user):
         sa.select(Match, User)
         .join(User, User.id == other_id)
         .options(selectinload(User.photos))
-        .where(member_of(user.id))
+        .where(member_of(user.id), ~is_locked(User))
         .order_by(Match.last_activity_at.desc(), Match.id.desc())
     ).all()
     summaries = conversation_summaries(user.id, [match.id for match, _other in rows])

@@ -294,14 +294,24 @@ def reorder_photos(user, photo_ids):
 
 def delete_photo(user, photo_id):
     """Delete the row (closing the gap in positions), then the objects."""
-    photo = _own_photo(user, photo_id)
+    keys = discard_photo(_own_photo(user, photo_id))
+    db.session.commit()
+    remove_objects(keys)
+
+
+def discard_photo(photo):
+    """Delete a photo's row and close the gap in its owner's positions, in the caller's transaction.
+
+    Returns the storage keys to pass to ``remove_objects`` once the transaction is committed.
+    """
     keys = photo.object_keys
     db.session.delete(photo)
     db.session.flush()
     remaining = db.session.scalars(
-        sa.select(Photo).where(Photo.user_id == user.id, Photo.status == Photo.READY).order_by(Photo.position, Photo.id)
+        sa.select(Photo)
+        .where(Photo.user_id == photo.user_id, Photo.status == Photo.READY)
+        .order_by(Photo.position, Photo.id)
     )
     for position, other in enumerate(remaining):
         other.position = position
-    db.session.commit()
-    remove_objects(keys)
+    return keys

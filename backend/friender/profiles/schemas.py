@@ -105,3 +105,6 @@ class MeSchema(Schema):
     missing_fields = fields.List(fields.String(), required=True)
     photos = fields.List(fields.Nested(PhotoSchema), required=True, dump_default=list)
     created_at = UtcDateTime(required=True)
+    is_moderator = fields.Boolean(
+        required=True, metadata={"description": "Granted by an operator only; shows the moderation pages."}
+    )

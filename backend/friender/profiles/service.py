@@ -90,10 +90,11 @@ def shared_tags(viewer, other):
 def public_profile(viewer, user_id):
     """Another user's profile as the viewer may see it, with distance and shared tags when known.
 
-    Unknown users and users with a block either way are both 404, so a block reveals nothing.
+    Unknown users, users with a block either way and suspended or banned users are all 404, so
+    neither a block nor a moderation measure reveals anything.
     """
     user = db.session.get(User, user_id)
-    if user is None or blocked_between(viewer.id, user_id):
+    if user is None or user.locked or blocked_between(viewer.id, user_id):
         raise NotFound("No such user.")
     return profile_view(viewer, user)
 

@@ -3,10 +3,12 @@ import { useEffect } from 'react';
 import { addMessageToCache } from '@/features/chat/api/get-messages';
 import { setTyping } from '@/features/chat/api/typing';
 import { putHangoutInCache } from '@/features/hangouts/api/get-hangouts';
+import { NOTICE_TITLES } from '@/features/moderation/components/labels';
 import type { ServerEvent } from '@/lib/events';
-import type { Hangout, Match, Message, TypingSignal } from '@/types/api';
+import { endSession } from '@/lib/session';
+import type { Hangout, Match, Message, ModerationNotice, TypingSignal } from '@/types/api';
 import { useMatchCelebration } from './match-celebration';
-import { hangoutsKeys, matchesKeys, messagesKeys } from '@/lib/query-keys';
+import { hangoutsKeys, matchesKeys, meKeys, messagesKeys } from '@/lib/query-keys';
 
 function isMessage(value: unknown): value is Message {
   const m = value as Message;
@@ -34,6 +36,17 @@ function matchIdOf(value: unknown): number | null {
   if (typeof record.match_id === 'number') return record.match_id;
   if (typeof record.id === 'number') return record.id;
   return null;
+}
+
+function isNotice(value: unknown): value is ModerationNotice {
+  const n = value as ModerationNotice;
+  return typeof n === 'object' && n !== null && typeof n.action === 'string' && typeof n.rule_text === 'string';
+}
+
+/** The sentence a suspended or banned person reads on the login page. */
+export function lockedNotice(notice: ModerationNotice): string {
+  const until = notice.until ? ` until ${new Date(notice.until).toLocaleString()}` : '';
+  return `${NOTICE_TITLES[notice.action]}${until}. Rule: ${notice.rule_text}`;
 }
 
 /** Feeds /api/events into the query cache while someone is signed in. */
@@ -73,6 +86,17 @@ export function EventBridge({ userId }: { userId: number }) {
           void queryClient.invalidateQueries({ queryKey: messagesKeys.all });
           void queryClient.invalidateQueries({ queryKey: hangoutsKeys.all });
           void queryClient.invalidateQueries({ queryKey: matchesKeys.all });
+          break;
+        case 'moderation':
+          // A suspension or ban has already revoked every token: sign out now, with the notice.
+          if (isNotice(event.data) && (event.data.action === 'suspend' || event.data.action === 'ban')) {
+            endSession('account-locked', lockedNotice(event.data));
+            break;
+          }
+          void queryClient.invalidateQueries({ queryKey: meKeys.all });
+          break;
+        case 'report_handled':
+          void queryClient.invalidateQueries({ queryKey: meKeys.moderation });
           break;
         case 'unmatch': {
           const matchId = matchIdOf(event.data);

@@ -5,6 +5,7 @@ import { ChatIcon, CompassIcon, UserIcon } from '@/components/ui/icons';
 import { LoadingState } from '@/components/ui/states';
 import { useLogout } from '@/features/auth/api/logout';
 import { useMatches } from '@/features/matches/api/get-matches';
+import { useMe } from '@/features/profile/api/get-me';
 import { useSession } from '@/lib/session';
 import { EventBridge } from './event-bridge';
 import { MatchCelebrationProvider } from './match-celebration';
@@ -22,6 +23,7 @@ export function Brand() {
 }
 
 export const ACCOUNT_DELETED_NOTICE = 'Your account has been deleted. Thanks for trying Friender.';
+export const ACCOUNT_LOCKED_NOTICE = 'You have been signed out: a moderator restricted your account.';
 
 export function GuestLayout() {
   const session = useSession();
@@ -59,6 +61,7 @@ function UnreadBadge() {
 
 function Nav() {
   const logout = useLogout();
+  const me = useMe();
   return (
     <header className="app-header">
       <a href="#main" className="skip-link">
@@ -81,6 +84,11 @@ function Nav() {
           <UserIcon className="nav-icon" />
           Profile
         </NavLink>
+        {me.data?.is_moderator && (
+          <NavLink to="/moderation" className="nav-link">
+            Moderation
+          </NavLink>
+        )}
       </nav>
       <Button variant="ghost" className="logout" pending={logout.isPending} onClick={() => logout.mutate()}>
         Log out
@@ -96,6 +104,9 @@ export function AuthenticatedLayout() {
   if (session.status === 'signed-out') {
     if (session.reason === 'account-deleted') {
       return <Navigate to="/signup" replace state={{ notice: ACCOUNT_DELETED_NOTICE }} />;
+    }
+    if (session.reason === 'account-locked') {
+      return <Navigate to="/login" replace state={{ notice: session.notice ?? ACCOUNT_LOCKED_NOTICE }} />;
     }
     return <Navigate to="/login" replace state={{ from: { pathname: location.pathname } }} />;
   }

@@ -14,6 +14,10 @@ const DiscoverRoute = lazy(() => import('./routes/discover'));
 const MatchesRoute = lazy(() => import('./routes/matches'));
 const ChatRoute = lazy(() => import('./routes/chat'));
 const NotFoundRoute = lazy(() => import('./routes/not-found'));
+const ModerationRoute = lazy(() => import('./routes/moderation'));
+const ModerationCaseRoute = lazy(() =>
+  import('./routes/moderation').then((module) => ({ default: module.ModerationCaseRoute })),
+);
 
 const page = (element: ReactNode) => <Suspense fallback={<LoadingState />}>{element}</Suspense>;
 
@@ -48,6 +52,8 @@ export const appRoutes: RouteObject[] = [
           },
           { path: '/matches', element: page(<MatchesRoute />) },
           { path: '/matches/:id', element: page(<ChatRoute />) },
+          { path: '/moderation', element: page(<ModerationRoute />) },
+          { path: '/moderation/cases/:id', element: page(<ModerationCaseRoute />) },
         ],
       },
       // Any other address: a friendly 404 with a way home.

@@ -9,6 +9,26 @@ export const apiLimits = {
       "maximum": 2
     }
   },
+  "ActionRequest": {
+    "note": {
+      "minLength": 1,
+      "maxLength": 1000
+    },
+    "photo_id": {
+      "minimum": 1,
+      "maximum": 2147483647
+    }
+  },
+  "AppealRequest": {
+    "action_id": {
+      "minimum": 1,
+      "maximum": 2147483647
+    },
+    "text": {
+      "minLength": 1,
+      "maxLength": 2000
+    }
+  },
   "BlockRequest": {
     "user_id": {
       "minimum": 1,
@@ -103,7 +123,6 @@ export const apiLimits = {
       "maximum": 2147483647
     },
     "reason": {
-      "minLength": 1,
       "maxLength": 1000
     }
   },

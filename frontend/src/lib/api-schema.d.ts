@@ -41,6 +41,13 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description `account_suspended` (with `until`) or `account_banned` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 /** @description Too many failed attempts for this username */
                 429: {
@@ -212,7 +219,35 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The people you blocked, newest first. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BlockList"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         put?: never;
         /** Block someone: any match goes, and neither sees the other again anywhere. */
         post: {
@@ -269,6 +304,59 @@ export interface paths {
             };
         };
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/blocks/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Unblock someone; they reappear in discovery only if neither of you had swiped. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    user_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description You have not blocked this person */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -1411,6 +1499,69 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/me/appeals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Appeal a decision on your account, once; it goes back to the moderators. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AppealRequest"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Appeal"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description No such decision on your account */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Already appealed */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me/export": {
         parameters: {
             query?: never;
@@ -1444,6 +1595,50 @@ export interface paths {
                 };
                 /** @description Photo storage is unavailable */
                 503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/moderation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The decisions taken on your account (with your appeals), and whether your reports were handled. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MyModeration"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2009,6 +2204,209 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/moderation/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every moderation action, newest first; ``before`` is the oldest id already shown. */
+        get: {
+            parameters: {
+                query?: {
+                    before?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Audit"];
+                    };
+                };
+                /** @description Not a moderator (the route does not exist for anyone else) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/moderation/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The queue: one case per reported person, oldest first. */
+        get: {
+            parameters: {
+                query?: {
+                    category?: "fake" | "harassment" | "spam" | "underage" | "inappropriate_photo" | "other";
+                    status?: "open" | "closed" | "all";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CaseList"];
+                    };
+                };
+                /** @description Not a moderator (the route does not exist for anyone else) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/moderation/cases/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        /** One case: profile, photos, reports with their reporters, actions, appeals and relevant messages. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    user_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Case"];
+                    };
+                };
+                /** @description Not a moderator (the route does not exist for anyone else), or no such user */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/moderation/cases/{user_id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decide the case; its effects apply at once and the decision is added to the audit log. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    user_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ActionRequest"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Action"];
+                    };
+                };
+                /** @description Not a moderator (the route does not exist for anyone else), or no such user */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid body: a suspension without a future `until`, a photo not theirs */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/openapi.json": {
         parameters: {
             query?: never;
@@ -2091,7 +2489,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Report someone for moderation, with a reason. */
+        /** Report someone for moderation: a category (default `other`) and what happened. */
         post: {
             parameters: {
                 query?: never;
@@ -2137,6 +2535,13 @@ export interface paths {
                 };
                 /** @description Invalid body, or yourself */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Too many reports in the last hour */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2532,6 +2937,45 @@ export interface components {
         AccessToken: {
             access_token: string;
         };
+        Action: {
+            /** @enum {string} */
+            action: "dismiss" | "warn" | "remove_photo" | "clear_bio" | "suspend" | "ban" | "restore";
+            /** Format: date-time */
+            created_at: string;
+            id: number;
+            moderator_id: number | null;
+            moderator_username?: string | null;
+            note: string;
+            photo_id?: number | null;
+            /** @enum {string} */
+            rule: "fake" | "harassment" | "spam" | "underage" | "inappropriate_photo" | "other";
+            /** Format: date-time */
+            until?: string | null;
+            user_id: number | null;
+        };
+        ActionRequest: {
+            /** @enum {string} */
+            action: "dismiss" | "warn" | "remove_photo" | "clear_bio" | "suspend" | "ban" | "restore";
+            note: string;
+            photo_id?: number;
+            /** @enum {string} */
+            rule?: "fake" | "harassment" | "spam" | "underage" | "inappropriate_photo" | "other";
+            /** Format: date-time */
+            until?: string;
+        };
+        Appeal: {
+            action_id: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            handled_at?: string | null;
+            id: number;
+            text: string;
+        };
+        AppealRequest: {
+            action_id: number;
+            text: string;
+        };
         ArchiveFile: {
             /** Format: binary */
             archive: string;
@@ -2540,13 +2984,75 @@ export interface components {
             photos: components["schemas"]["Photo"][];
             skipped: components["schemas"]["SkippedEntry"][];
         };
+        Audit: {
+            actions: components["schemas"]["Action"][];
+        };
         Block: {
             /** Format: date-time */
             created_at: string;
             user_id: number;
         };
+        BlockedPerson: {
+            /** Format: date-time */
+            blocked_at: string;
+            display_name: string | null;
+            user_id: number;
+            username: string;
+        };
+        BlockList: {
+            blocks: components["schemas"]["BlockedPerson"][];
+        };
         BlockRequest: {
             user_id: number;
+        };
+        Case: {
+            actions: components["schemas"]["Action"][];
+            appeals: components["schemas"]["Appeal"][];
+            banned: boolean;
+            hidden: boolean;
+            messages: components["schemas"]["Conversation"][];
+            photos: components["schemas"]["Photo"][];
+            profile: components["schemas"]["Profile"];
+            reports: components["schemas"]["CaseReport"][];
+            status: string;
+            /** Format: date-time */
+            suspended_until?: string | null;
+            user_id: number;
+        };
+        CaseList: {
+            cases: components["schemas"]["CaseSummary"][];
+        };
+        CaseReport: {
+            /** @enum {string} */
+            category: "fake" | "harassment" | "spam" | "underage" | "inappropriate_photo" | "other";
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            handled_at?: string | null;
+            id: number;
+            reason: string;
+            reporter_id: number;
+        };
+        CaseSummary: {
+            appeal_count: number;
+            banned: boolean;
+            categories: ("fake" | "harassment" | "spam" | "underage" | "inappropriate_photo" | "other")[];
+            /** @description Out of discovery until a moderator decides. */
+            hidden: boolean;
+            /** Format: date-time */
+            opened_at: string;
+            profile: components["schemas"]["Profile"];
+            report_count: number;
+            /** @enum {string} */
+            status: "open" | "closed";
+            /** Format: date-time */
+            suspended_until?: string | null;
+            user_id: number;
+        };
+        Conversation: {
+            messages: components["schemas"]["EvidenceMessage"][];
+            report_id: number;
+            reporter_id: number;
         };
         DeleteAccount: {
             password: string;
@@ -2563,6 +3069,14 @@ export interface components {
                 [key: string]: string[];
             };
             message: string;
+            /** @description With `account_suspended`: when the suspension ends (UTC). */
+            until?: string;
+        };
+        EvidenceMessage: {
+            body: string;
+            created_at: string;
+            id: number;
+            sender_id: number;
         };
         Hangout: {
             accepted_option: number | null;
@@ -2635,6 +3149,8 @@ export interface components {
             hobbies: string[];
             id: number;
             interests: string[];
+            /** @description Granted by an operator only; shows the moderation pages. */
+            is_moderator: boolean;
             missing_fields: string[];
             photos: components["schemas"]["Photo"][];
             profile_complete: boolean;
@@ -2657,6 +3173,41 @@ export interface components {
         };
         MessageList: {
             messages: components["schemas"]["Message"][];
+        };
+        MyAppeal: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            handled_at?: string | null;
+            id: number;
+            text: string;
+        };
+        MyModeration: {
+            actions: components["schemas"]["Notice"][];
+            reports: components["schemas"]["MyReport"][];
+        };
+        MyReport: {
+            /** @enum {string} */
+            category: "fake" | "harassment" | "spam" | "underage" | "inappropriate_photo" | "other";
+            /** Format: date-time */
+            created_at: string;
+            handled: boolean;
+            id: number;
+            user_id: number;
+        };
+        Notice: {
+            /** @enum {string} */
+            action: "dismiss" | "warn" | "remove_photo" | "clear_bio" | "suspend" | "ban" | "restore";
+            appeal?: (null | null) | components["schemas"]["MyAppeal"];
+            can_appeal: boolean;
+            /** Format: date-time */
+            created_at: string;
+            id: number;
+            /** @enum {string} */
+            rule: "fake" | "harassment" | "spam" | "underage" | "inappropriate_photo" | "other";
+            rule_text: string;
+            /** Format: date-time */
+            until?: string | null;
         };
         PaginationMetadata: {
             /** @description First available page number. */
@@ -2721,6 +3272,8 @@ export interface components {
             zip_code?: string;
         };
         Report: {
+            /** @enum {string} */
+            category: "fake" | "harassment" | "spam" | "underage" | "inappropriate_photo" | "other";
             /** Format: date-time */
             created_at: string;
             id: number;
@@ -2728,6 +3281,9 @@ export interface components {
             user_id: number;
         };
         ReportRequest: {
+            /** @enum {string} */
+            category?: "fake" | "harassment" | "spam" | "underage" | "inappropriate_photo" | "other";
+            /** @default  */
             reason: string;
             user_id: number;
         };

@@ -8,6 +8,19 @@
 export const meKeys = {
   all: ['me'] as const,
   photos: ['me', 'photos'] as const,
+  /** Decisions on one's own account and the reports one made. */
+  moderation: ['me', 'moderation'] as const,
+};
+
+export const blocksKeys = {
+  all: ['blocks'] as const,
+};
+
+export const moderationKeys = {
+  all: ['moderation'] as const,
+  cases: (status: string) => ['moderation', 'cases', status] as const,
+  case: (userId: number) => ['moderation', 'case', userId] as const,
+  audit: ['moderation', 'audit'] as const,
 };
 
 export const discoverKeys = {

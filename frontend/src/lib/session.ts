@@ -17,11 +17,11 @@ import { userIdFromToken } from './auth-token';
 //   every tab of the browser signs out, not just the one where the button was pressed.
 
 /** Why a session ended when the reason changes where the person should go next. */
-export type SignOutReason = 'account-deleted';
+export type SignOutReason = 'account-deleted' | 'account-locked';
 
 export type Session =
   | { status: 'loading' }
-  | { status: 'signed-out'; reason?: SignOutReason }
+  | { status: 'signed-out'; reason?: SignOutReason; notice?: string }
   | { status: 'signed-in'; userId: number };
 
 /** localStorage key of the hint that this browser holds a session. */
@@ -33,6 +33,7 @@ type SessionMessage = { type: 'signed-out' };
 
 let restored = false;
 let signOutReason: SignOutReason | undefined;
+let signOutNotice: string | undefined;
 let restoring: Promise<void> | null = null;
 let snapshot: Session = { status: 'loading' };
 const listeners = new Set<() => void>();
@@ -45,7 +46,10 @@ function compute(): Session {
     return { status: 'signed-out' };
   }
   if (!restored) return { status: 'loading' };
-  return signOutReason ? { status: 'signed-out', reason: signOutReason } : { status: 'signed-out' };
+  if (!signOutReason) return { status: 'signed-out' };
+  return signOutNotice
+    ? { status: 'signed-out', reason: signOutReason, notice: signOutNotice }
+    : { status: 'signed-out', reason: signOutReason };
 }
 
 function update(): void {
@@ -54,7 +58,8 @@ function update(): void {
     next.status === snapshot.status &&
     (next.status !== 'signed-in' ||
       (snapshot.status === 'signed-in' && snapshot.userId === next.userId)) &&
-    (next.status !== 'signed-out' || (snapshot.status === 'signed-out' && snapshot.reason === next.reason));
+    (next.status !== 'signed-out' ||
+      (snapshot.status === 'signed-out' && snapshot.reason === next.reason && snapshot.notice === next.notice));
   if (same) return;
   snapshot = next;
   for (const listener of listeners) listener();
@@ -80,7 +85,10 @@ function mayHoldSession(): boolean {
 subscribeToAccessToken((token) => {
   // A new token (login, signup, refresh) starts a fresh session: an old sign-out reason no longer
   // applies. No token (logout, failed refresh, refused token) means no session left to restore.
-  if (token) signOutReason = undefined;
+  if (token) {
+    signOutReason = undefined;
+    signOutNotice = undefined;
+  }
   rememberSession(token !== null);
   update();
 });
@@ -128,15 +136,17 @@ export function restoreSession(): Promise<void> {
 export function startSession(accessToken: string): number | null {
   restored = true;
   signOutReason = undefined;
+  signOutNotice = undefined;
   const userId = userIdFromToken(accessToken);
   setAccessToken(userId === null ? null : accessToken);
   update();
   return userId;
 }
 
-function clearSession(reason?: SignOutReason): void {
+function clearSession(reason?: SignOutReason, notice?: string): void {
   restored = true;
   signOutReason = reason;
+  signOutNotice = notice;
   setAccessToken(null);
   update();
 }
@@ -144,10 +154,11 @@ function clearSession(reason?: SignOutReason): void {
 /**
  * Forgets the session in this browser, in every tab. `reason` travels with this tab's signed-out
  * state so the app can send the person somewhere other than the login page (after deleting their
- * account: sign-up); the other tabs go to the login page.
+ * account: sign-up; after a suspension: the login page showing `notice`); the other tabs go to
+ * the login page.
  */
-export function endSession(reason?: SignOutReason): void {
-  clearSession(reason);
+export function endSession(reason?: SignOutReason, notice?: string): void {
+  clearSession(reason, notice);
   channel?.postMessage({ type: 'signed-out' } satisfies SessionMessage);
 }
 
@@ -156,6 +167,7 @@ export function resetSessionForTests(): void {
   restored = false;
   restoring = null;
   signOutReason = undefined;
+  signOutNotice = undefined;
   setAccessToken(null);
   rememberSession(false);
   snapshot = { status: 'loading' };

@@ -17,6 +17,7 @@ export function buildMe(overrides: Partial<Me> = {}): Me {
     missing_fields: ['display_name', 'hobbies', 'interests', 'zip_code'],
     photos: [],
     created_at: '2026-01-01T00:00:00Z',
+    is_moderator: false,
     ...overrides,
   };
 }

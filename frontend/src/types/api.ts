@@ -21,3 +21,15 @@ export type UndoResult = Schemas['UndoResult'];
 /** The data of a `typing` event (not part of the OpenAPI document: it travels on the event stream). */
 export type TypingSignal = { match_id: number; user_id: number };
 export type ApiSchemas = Schemas;
+
+export type ReportCategory = Schemas['CaseReport']['category'];
+export type ModerationActionName = Schemas['ActionRequest']['action'];
+export type BlockedPerson = Schemas['BlockedPerson'];
+export type CaseSummary = Schemas['CaseSummary'];
+export type CaseReport = Schemas['CaseReport'];
+export type ModerationAction = Schemas['Action'];
+export type Appeal = Schemas['Appeal'];
+export type ModerationCase = Schemas['Case'];
+/** A decision on one's own account, as the person hears of it (never who reported). */
+export type ModerationNotice = Schemas['Notice'];
+export type MyModeration = Schemas['MyModeration'];

@@ -2,9 +2,11 @@ import { Link, useLocation } from 'react-router';
 import { Alert } from '@/components/ui/alert';
 import { ErrorState, LoadingState } from '@/components/ui/states';
 import { AccountSection } from '@/features/account/components/account-section';
+import { MyNotices } from '@/features/moderation/components/my-notices';
 import { PhotoManager } from '@/features/photos/components/photo-manager';
 import { useMe } from '@/features/profile/api/get-me';
 import { missingFieldsSentence, ProfileForm } from '@/features/profile/components/profile-form';
+import { BlockedList } from '@/features/safety/components/blocked-list';
 import { ApiError } from '@/lib/api-client';
 import { useDocumentTitle } from '@/lib/use-document-title';
 
@@ -49,6 +51,8 @@ export default function ProfileRoute() {
         </section>
         <PhotoManager />
       </div>
+      <MyNotices />
+      <BlockedList />
       <AccountSection />
     </div>
   );

@@ -36,6 +36,18 @@ describe('ReportDialog', () => {
     expect(calls[0]).toMatchObject({ url: '/api/reports', method: 'POST', body: { user_id: 7, reason: 'Rude messages' } });
   });
 
+  it('sends the chosen category, and then the reason may stay empty', async () => {
+    setAccessToken(makeToken({ sub: '42' }));
+    const { calls } = mockFetch(({ url }) => (url === '/api/reports' ? new Response(null, { status: 201 }) : undefined));
+    renderWithProviders(<ReportDialog userId={7} name="Bob" onClose={vi.fn()} />);
+
+    await userEvent.selectOptions(screen.getByLabelText('Category'), 'Harassment or threats');
+    await userEvent.click(screen.getByRole('button', { name: 'Send report' }));
+
+    await screen.findByRole('dialog', { name: 'Thanks for telling us' });
+    expect(calls[0]).toMatchObject({ body: { user_id: 7, category: 'harassment', reason: '' } });
+  });
+
   it('does not add a second full stop after a name that ends with one', async () => {
     setAccessToken(makeToken({ sub: '42' }));
     mockFetch(() => new Response(null, { status: 201 }));

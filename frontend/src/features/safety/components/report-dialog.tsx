@@ -5,7 +5,8 @@ import { Dialog } from '@/components/ui/dialog';
 import { TextAreaField } from '@/components/ui/field';
 import { ApiError } from '@/lib/api-client';
 import { endSentenceWith } from '@/lib/format';
-import { REPORT_REASON_MAX, useReportUser } from '../api/report-user';
+import type { ReportCategory } from '@/types/api';
+import { REPORT_CATEGORIES, REPORT_REASON_MAX, useReportUser } from '../api/report-user';
 
 export const ALREADY_REPORTED = 'You already reported this person.';
 
@@ -20,7 +21,7 @@ function serverMessage(error: unknown): { field?: string; form?: string } {
   return { form: 'Could not send your report. Please try again.' };
 }
 
-/** Reporting someone: one required reason (1–1000 characters) for the people who review reports. */
+/** Reporting someone: a category and, unless it is "Something else", an optional account of what happened. */
 export function ReportDialog({
   userId,
   name,
@@ -31,6 +32,7 @@ export function ReportDialog({
   onClose: () => void;
 }) {
   const report = useReportUser();
+  const [category, setCategory] = useState<ReportCategory>('other');
   const [reason, setReason] = useState('');
   const [clientError, setClientError] = useState<string | null>(null);
   const server = serverMessage(report.error);
@@ -38,7 +40,7 @@ export function ReportDialog({
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const trimmed = reason.trim();
-    if (trimmed.length === 0) {
+    if (trimmed.length === 0 && category === 'other') {
       setClientError('Tell us what happened.');
       return;
     }
@@ -47,7 +49,7 @@ export function ReportDialog({
       return;
     }
     setClientError(null);
-    report.mutate({ user_id: userId, reason: trimmed });
+    report.mutate({ user_id: userId, category, reason: trimmed });
   };
 
   if (report.isSuccess) {
@@ -70,12 +72,29 @@ export function ReportDialog({
         <p className="dialog-text">
           Reports are private: <bdi>{name}</bdi> is not told who reported them.
         </p>
+        <div className="field">
+          <label className="field-label" htmlFor={`report-category-${userId}`}>
+            Category
+          </label>
+          <select
+            id={`report-category-${userId}`}
+            className="input"
+            value={category}
+            onChange={(event) => setCategory(event.target.value as ReportCategory)}
+          >
+            {REPORT_CATEGORIES.map((option) => (
+              <option key={option.value} value={option.value}>
+                {option.label}
+              </option>
+            ))}
+          </select>
+        </div>
         <TextAreaField
           label="Reason"
           value={reason}
           rows={4}
           maxLength={REPORT_REASON_MAX}
-          required
+          required={category === 'other'}
           error={clientError ?? server.field}
           hint={`${reason.trim().length}/${REPORT_REASON_MAX}. What happened?`}
           onChange={(event) => {
