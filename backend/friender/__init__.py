@@ -119,6 +119,7 @@ def _describe_the_documentation(app):
 def _register_blueprints(app):
     from . import api_docs, health, web
     from .auth.routes import blp as auth_blp
+    from .auth.routes import settings_blp
     from .discovery.commands import cli as discovery_cli
     from .discovery.routes import blp as discovery_blp
     from .events.routes import blp as events_blp
@@ -131,6 +132,7 @@ def _register_blueprints(app):
 
     blueprints = (
         auth_blp,
+        settings_blp,
         profiles_blp,
         photos_blp,
         storage_blp,

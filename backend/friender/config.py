@@ -65,6 +65,10 @@ class BaseConfig:
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "5 per minute")
     SIGNUP_RATE_LIMIT = _env("SIGNUP_RATE_LIMIT", "20 per hour")
     MESSAGE_RATE_LIMIT = _env("MESSAGE_RATE_LIMIT", "30 per minute")
+    # Reset links asked for from one address, and for one email address (known or not, alike).
+    PASSWORD_RESET_RATE_LIMIT = _env("PASSWORD_RESET_RATE_LIMIT", "10 per hour")
+    PASSWORD_RESET_EMAIL_RATE_LIMIT = _env("PASSWORD_RESET_EMAIL_RATE_LIMIT", "3 per hour")
+    VERIFY_RESEND_RATE_LIMIT = _env("VERIFY_RESEND_RATE_LIMIT", "3 per hour")
 
     # Event streams: a comment line at least this often (1–15 s) keeps proxies and clients from timing out.
     EVENTS_HEARTBEAT_SECONDS = min(15.0, max(1.0, float(_env("EVENTS_HEARTBEAT_SECONDS", 15))))

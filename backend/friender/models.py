@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from .extensions import db
 
-REQUIRED_PROFILE_FIELDS = ("display_name", "hobbies", "interests", "zip_code", "friend_radius_miles")
+REQUIRED_PROFILE_FIELDS = ("display_name", "hobbies", "interests", "zip_code", "friend_radius_miles", "birthdate")
 ADULT_AGE = 18
 OLDEST_AGE = 99
 

@@ -1,6 +1,7 @@
 """Who the viewer is shown: the rules of ``GET /api/discover`` and the queries that apply them.
 
-Everyone shown has a complete profile, is within the viewer's radius while the viewer is within
+Everyone shown has a complete profile and a verified address, is within the viewer's radius while
+the viewer is within theirs, has an age in the viewer's age range while the viewer's age is in
 theirs, has not been swiped by the viewer, and has no block with the viewer either way. They are
 ranked by the number of shared hobbies and interests, then by distance, then by id.
 
@@ -15,6 +16,7 @@ searchable profile within the viewer's reach in one query.
 """
 
 import math
+from datetime import UTC, date, datetime
 from typing import NamedTuple
 
 import sqlalchemy as sa
@@ -22,7 +24,7 @@ from sqlalchemy.orm import selectinload
 
 from ..errors import ProfileIncomplete
 from ..extensions import db
-from ..models import Block, Swipe, User
+from ..models import Block, Swipe, User, age_on, latest_birthdate_for_age
 from ..profiles.service import profile_view
 from . import index
 
@@ -52,10 +54,11 @@ class Reach:
         else:
             self.longitudes = (viewer.longitude - half_width, viewer.longitude + half_width)
 
-    def params(self, viewer_id):
+    def params(self, viewer):
         vx, vy, vz = self.vector
         return {
-            "viewer_id": viewer_id,
+            "viewer_id": viewer.id,
+            **age_params(viewer, datetime.now(UTC).date()),
             "vx": vx,
             "vy": vy,
             "vz": vz,
@@ -64,6 +67,16 @@ class Reach:
             "lon_low": self.longitudes[0],
             "lon_high": self.longitudes[1],
         }
+
+
+def age_params(viewer, today):
+    """The mutual age rule as bounds: the birth day numbers of the ages in the viewer's range, and
+    the viewer's age (which the other person's range must hold)."""
+    return {
+        "born_from": latest_birthdate_for_age(viewer.age_max + 1, today).toordinal() + 1,
+        "born_until": latest_birthdate_for_age(viewer.age_min, today).toordinal(),
+        "viewer_age": age_on(viewer.birthdate, today),
+    }
 
 
 class ViewerFields(NamedTuple):
@@ -75,6 +88,9 @@ class ViewerFields(NamedTuple):
     friend_radius_miles: int
     hobbies: list
     interests: list
+    birthdate: date
+    age_min: int
+    age_max: int
 
 
 def discover_candidates(viewer, limit):
@@ -87,7 +103,15 @@ def discover_candidates(viewer, limit):
     # The fields ranking reads, copied: the PostgreSQL path starts a new transaction, and reloading
     # the viewer there would cost a query.
     viewer = ViewerFields(
-        viewer.id, viewer.latitude, viewer.longitude, viewer.friend_radius_miles, viewer.hobbies, viewer.interests
+        viewer.id,
+        viewer.latitude,
+        viewer.longitude,
+        viewer.friend_radius_miles,
+        viewer.hobbies,
+        viewer.interests,
+        viewer.birthdate,
+        viewer.age_min,
+        viewer.age_max,
     )
     if db.engine.dialect.name == "postgresql":
         ranked = _ranked_on_postgresql(viewer, limit)
@@ -111,13 +135,16 @@ def _excluded(column):
 
 
 def _within(alias, bands_condition):
-    """In the viewer's window, within the viewer's radius, and the viewer within theirs."""
+    """In the viewer's window, within the viewer's radius and the viewer within theirs; of an age in
+    the viewer's range, and the viewer's age in theirs (all read from the covering index)."""
     dot = f"({alias}.x * :vx + {alias}.y * :vy + {alias}.z * :vz)"
     return f"""
         {alias}.lat_band {bands_condition}
         AND {alias}.longitude BETWEEN :lon_low AND :lon_high
         AND {dot} >= :reach
         AND {dot} >= {alias}.cos_radius
+        AND {alias}.birth_day BETWEEN :born_from AND :born_until
+        AND {alias}.age_min <= :viewer_age AND {alias}.age_max >= :viewer_age
     """
 
 
@@ -134,7 +161,7 @@ def _ranked_in_one_query(viewer, limit):
         ORDER BY shared DESC, dot DESC, p.user_id
         LIMIT :limit
     """).bindparams(sa.bindparam("tag_ids", expanding=True), sa.bindparam("bands", expanding=True))
-    params = {**reach.params(viewer.id), "tag_ids": tag_ids or [-1], "limit": limit}
+    params = {**reach.params(viewer), "tag_ids": tag_ids or [-1], "limit": limit}
     return [row.user_id for row in db.session.execute(query, params)]
 
 
@@ -190,7 +217,7 @@ def _ranked_on_postgresql(viewer, limit):
     connection = db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     connection.execute(sa.text("SET LOCAL jit = off"))
     reach = Reach(viewer, viewer.friend_radius_miles)
-    params = reach.params(viewer.id)
+    params = reach.params(viewer)
     tags = connection.execute(VIEWER_TAGS_QUERY, {"names": index.tag_names(viewer.hobbies, viewer.interests)}).all()
     rare = [tag.id for tag in tags if tag.bit is None]
     # Bits go to tags in order of popularity, so the highest bits are the rarest of the rest.
@@ -239,7 +266,7 @@ def _nearest_sharing_nothing(connection, viewer, found, wanted):
     rows = []
     for fraction in RING_FRACTIONS:
         ring = Reach(viewer, viewer.friend_radius_miles * fraction)
-        params = {**ring.params(viewer.id), "found": found, "limit": wanted}
+        params = {**ring.params(viewer), "found": found, "limit": wanted}
         rows = [row.user_id for row in connection.execute(RING_QUERY, params)]
         if len(rows) == wanted:
             break

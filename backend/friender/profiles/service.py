@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 
 from ..auth.service import check_password
-from ..errors import Forbidden, NotFound
+from ..errors import Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..geo import distance_miles, lookup_zip, whole_miles
 from ..models import Photo, User
@@ -25,8 +25,15 @@ class ProfileView:
         return getattr(self.user, name)
 
 
+AGE_RANGE_ORDER = "The lowest age cannot be above the highest."
+
+
 def update_profile(user, changes):
     """Apply validated changes; a new ZIP also sets city, state and the centroid's coordinates."""
+    age_min, age_max = changes.get("age_min", user.age_min), changes.get("age_max", user.age_max)
+    if age_min > age_max:
+        field = "age_min" if "age_min" in changes else "age_max"
+        raise ValidationFailed(AGE_RANGE_ORDER, fields={field: [AGE_RANGE_ORDER]})
     if "zip_code" in changes:
         place = lookup_zip(changes["zip_code"])
         user.city, user.state = place.city, place.state

@@ -23,6 +23,15 @@ export type Me = {
   city: string | null;
   state: string | null;
   friend_radius_miles: number | null;
+  /** ISO date; only ever in the signed-in person's own Me. */
+  birthdate: string | null;
+  age: number | null;
+  /** The ages this person wants to meet (18–99); discovery applies it both ways. */
+  age_min: number;
+  age_max: number;
+  email_verified: boolean;
+  /** An address waiting for its verification link to be followed. */
+  pending_email: string | null;
   profile_complete: boolean;
   missing_fields: string[];
   photos: Photo[];
@@ -39,6 +48,8 @@ export type Profile = {
   city: string | null;
   state: string | null;
   photos: Photo[];
+  /** Whole years; the birthdate is never shown to others. */
+  age?: number | null;
   distance_miles?: number;
   shared_interests?: string[];
 };
@@ -64,4 +75,9 @@ export type AuthResponse = {
   access_token: string;
   refresh_token: string;
   user: Me;
+};
+
+/** The answer of a request the server took in (a mail on its way, a password set). */
+export type Accepted = {
+  message: string;
 };

@@ -2,13 +2,21 @@ import { useState, type FormEvent } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
+import { PasswordStrength } from '@/components/ui/password-strength';
 import { formErrorsFrom } from '@/lib/form-errors';
 import type { Me } from '@/types/api';
 import { useSignup } from '../api/signup';
 import { completeAuthentication } from './auth-success';
 
-const FIELDS = ['username', 'email', 'password'] as const;
+const FIELDS = ['username', 'email', 'password', 'birthdate'] as const;
 type Field = (typeof FIELDS)[number];
+
+/** Whole years from an ISO date to today, in the person's own calendar. */
+export function ageOn(birthdate: string, today = new Date()): number {
+  const [year = 0, month = 0, day = 0] = birthdate.split('-').map(Number);
+  const beforeBirthday = today.getMonth() + 1 < month || (today.getMonth() + 1 === month && today.getDate() < day);
+  return today.getFullYear() - year - (beforeBirthday ? 1 : 0);
+}
 
 function validate(values: Record<Field, string>): Partial<Record<Field, string>> {
   const errors: Partial<Record<Field, string>> = {};
@@ -19,6 +27,8 @@ function validate(values: Record<Field, string>): Partial<Record<Field, string>>
   if (values.password.length < 8 || values.password.length > 128) {
     errors.password = 'Use 8–128 characters.';
   }
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(values.birthdate)) errors.birthdate = 'Enter your date of birth.';
+  else if (ageOn(values.birthdate) < 18) errors.birthdate = 'Friender is for adults: you must be 18 or older.';
   return errors;
 }
 
@@ -27,6 +37,7 @@ export function SignupForm({ onAuthenticated }: { onAuthenticated?: (user: Me) =
     username: '',
     email: '',
     password: '',
+    birthdate: '',
   });
   const [clientErrors, setClientErrors] = useState<Partial<Record<Field, string>>>({});
   const [sessionError, setSessionError] = useState<string | null>(null);
@@ -45,7 +56,12 @@ export function SignupForm({ onAuthenticated }: { onAuthenticated?: (user: Me) =
     const errors = validate(values);
     setClientErrors(errors);
     if (Object.keys(errors).length > 0) return;
-    mutation.mutate({ username: values.username.trim(), email: values.email.trim(), password: values.password });
+    mutation.mutate({
+      username: values.username.trim(),
+      email: values.email.trim(),
+      password: values.password,
+      birthdate: values.birthdate,
+    });
   };
 
   const bind = (field: Field) => ({
@@ -69,8 +85,22 @@ export function SignupForm({ onAuthenticated }: { onAuthenticated?: (user: Me) =
         type="password"
         autoComplete="new-password"
         required
-        hint="At least 8 characters."
+        hint={
+          <>
+            At least 8 characters, hard to guess: a few unrelated words work well.
+            <PasswordStrength password={values.password} userInputs={[values.username, values.email]} />
+          </>
+        }
         {...bind('password')}
+      />
+      <TextField
+        label="Birthdate"
+        name="birthdate"
+        type="date"
+        autoComplete="bday"
+        required
+        hint="Friender is for adults. Others see your age, never your birthdate."
+        {...bind('birthdate')}
       />
       <Button type="submit" pending={mutation.isPending} className="btn-block">
         Sign up

@@ -150,6 +150,7 @@ export function ProfileCard({
           {menu}
         </div>
         <p className="card-meta">
+          {typeof profile.age === 'number' && <span>{profile.age} years old</span>}
           {place && <span>{place}</span>}
           {profile.distance_miles !== undefined && (
             <span>

@@ -10,9 +10,13 @@ export type ProfileInput = {
   interests: string[];
   zip_code: string;
   friend_radius_miles: number;
+  /** ISO date; asked of accounts made before birthdates were required. */
+  birthdate: string;
 };
 
-export function updateMe(input: Partial<ProfileInput>): Promise<Me> {
+export type AgeRangeInput = { age_min: number; age_max: number };
+
+export function updateMe(input: Partial<ProfileInput & AgeRangeInput>): Promise<Me> {
   return api.patch<Me>('/api/me', input);
 }
 
