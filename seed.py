@@ -2,7 +2,7 @@
 """Fill Friender with a believable demo world.
 
     python seed.py [--users N] [--center ZIP] [--radius MILES] [--reset [--force]]
-                   [--no-photos] [--random-seed S] [--if-empty]
+                   [--no-photos] [--random-seed S] [--if-empty] [--migrate]
 
 It uses the app's own configuration (DATABASE_URL, STORAGE_BACKEND, …), models and storage.
 Seeded people live within --radius miles of --center, share hobbies and interests drawn from a
@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 from faker import Faker
+from flask_migrate import upgrade
 from PIL import Image, ImageDraw, ImageFont
 from tqdm import tqdm
 
@@ -31,6 +32,7 @@ from friender.extensions import db
 from friender.geo import all_zip_places, distance_miles, lookup_zip
 from friender.models import Match, Message, Swipe, User
 from friender.photos.service import add_photos_from_bytes
+from friender.relationships import ordered_pair
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "friender-demo"
@@ -75,6 +77,9 @@ def parse_args(argv):
     parser.add_argument("--no-photos", action="store_true", help="skip generated photos (much faster)")
     parser.add_argument("--random-seed", type=int, default=42, help="makes the world reproducible")
     parser.add_argument("--if-empty", action="store_true", help="do nothing if the database has any user")
+    parser.add_argument(
+        "--migrate", action="store_true", help="apply the migrations first (make run: one process instead of two)"
+    )
     args = parser.parse_args(argv)
     if lookup_zip(args.center) is None:
         parser.error(f"--center {args.center} is not a known US ZIP code")
@@ -251,9 +256,10 @@ def seed_interest_in_demo(demo, rng):
     friend = admirers[0]
     db.session.add(Swipe(swiper_id=demo.id, swipee_id=friend.id, liked=True, created_at=now))
     started = now - timedelta(hours=2)
+    low, high = ordered_pair(demo.id, friend.id)
     match = Match(
-        user_low_id=min(demo.id, friend.id),
-        user_high_id=max(demo.id, friend.id),
+        user_low_id=low,
+        user_high_id=high,
         matched_at=started,
         last_activity_at=started,
     )
@@ -275,6 +281,8 @@ def main(argv=None):
     app = create_app()
     started = time.perf_counter()
     with app.app_context():
+        if args.migrate:
+            upgrade()
         if args.if_empty and db.session.scalar(sa.select(sa.func.count()).select_from(User)):
             print("The database already has users; not seeding.")
             return 0

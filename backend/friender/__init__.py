@@ -12,10 +12,13 @@ from .commands import storage_cli
 from .config import config_class
 from .errors import register_error_handlers, register_jwt_handlers
 from .extensions import api, bcrypt, cors, db, jwt, limiter, migrate
+from .json import OrjsonProvider
 from .mail import init_app as init_mail
+from .request_limits import init_app as init_request_limits
 from .schemas import MAX_DATABASE_ID, ErrorSchema
 from .security import register_security_headers
 from .storage import init_app as init_storage
+from .web import serve_built_files
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -39,22 +42,24 @@ def create_app(config=None, instance_path=None):
     settings = config_class(config if isinstance(config, str) else overrides.get("FRIENDER_ENV"))
 
     app = Flask(__name__, static_folder=None, instance_path=instance_path)
+    app.json = OrjsonProvider(app)
     app.url_map.converters["int"] = DatabaseIdConverter
     app.config.from_object(settings)
     app.config.update(overrides)
     settings.finalize(app)
 
-    if app.config["TRUSTED_PROXY_COUNT"]:
-        count = app.config["TRUSTED_PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count)
-
+    init_request_limits(app)
     _init_extensions(app)
     init_storage(app)
     init_mail(app)
     _register_blueprints(app)
+    serve_built_files(app)
     register_error_handlers(app)
     register_security_headers(app)
     app.cli.add_command(storage_cli)
+    if app.config["TRUSTED_PROXY_COUNT"]:
+        count = app.config["TRUSTED_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count)
     return app
 
 
@@ -79,17 +84,20 @@ def _init_extensions(app):
 
     init_redis(app)
     blocklist.init_blocklist(app)
-    jwt.token_in_blocklist_loader(lambda _header, payload: auth_service.is_token_revoked(payload))
-    jwt.user_lookup_loader(lambda _header, payload: auth_service.load_user(payload))
+    jwt.token_in_blocklist_loader(lambda _header, payload: auth_service.is_request_token_revoked(payload))
+    jwt.user_lookup_loader(lambda _header, payload: auth_service.request_user(payload))
     register_jwt_handlers(jwt)
 
+    from .discovery.service import init_discovery
     from .events import init_events
 
     init_events(app)
 
     with app.app_context():
-        if db.engine.dialect.name == "sqlite":
+        dialect_name = db.engine.dialect.name
+        if dialect_name == "sqlite":
             _enable_sqlite_foreign_keys(db.engine)
+    init_discovery(app, dialect_name)
 
 
 def _enable_sqlite_foreign_keys(engine):
@@ -118,6 +126,7 @@ def _describe_the_documentation(app):
 
 def _register_blueprints(app):
     from . import api_docs, health, web
+    from .account.routes import blp as account_blp
     from .auth.routes import blp as auth_blp
     from .auth.routes import settings_blp
     from .discovery.commands import cli as discovery_cli
@@ -141,6 +150,7 @@ def _register_blueprints(app):
         safety_blp,
         messages_blp,
         events_blp,
+        account_blp,
         health.blp,
     )
     for blueprint in blueprints:

@@ -42,7 +42,7 @@ def ls_command(prefix):
 @storage_cli.command("sweep")
 def sweep_command():
     """Remove unconfirmed direct uploads that expired and objects older than an hour that no photo owns."""
-    from .photos.service import sweep_storage
+    from .photos.sweep import sweep_storage
 
     report = sweep_storage()
     click.echo(

@@ -69,13 +69,20 @@ class BaseConfig:
     PASSWORD_RESET_RATE_LIMIT = _env("PASSWORD_RESET_RATE_LIMIT", "10 per hour")
     PASSWORD_RESET_EMAIL_RATE_LIMIT = _env("PASSWORD_RESET_EMAIL_RATE_LIMIT", "3 per hour")
     VERIFY_RESEND_RATE_LIMIT = _env("VERIFY_RESEND_RATE_LIMIT", "3 per hour")
+    # Changes of one's ZIP code or friend radius allowed in any LOCATION_CHANGE_WINDOW: each one
+    # is a new vantage point for reading other people's distances.
+    LOCATION_CHANGE_LIMIT = _env_int("LOCATION_CHANGE_LIMIT", 5)
+    LOCATION_CHANGE_WINDOW = timedelta(hours=24)
 
     # Event streams: a comment line at least this often (1–15 s) keeps proxies and clients from timing out.
     EVENTS_HEARTBEAT_SECONDS = min(15.0, max(1.0, float(_env("EVENTS_HEARTBEAT_SECONDS", 15))))
     # Redis pub/sub channels ignore the database number, so deployments sharing a server need a prefix.
     EVENTS_CHANNEL_PREFIX = _env("EVENTS_CHANNEL_PREFIX", "friender:events:")
-    # Each open stream holds a server thread; a user's stream beyond this many per process replaces the oldest.
-    EVENTS_MAX_STREAMS_PER_USER = 10
+    # Caps on open streams per process: one more from the account or the address is a 429. At the
+    # account's cap, a stream with the same token as an open one replaces the oldest such (a
+    # client reconnecting before the server noticed its old connection gone).
+    EVENTS_MAX_STREAMS_PER_USER = _env_int("EVENTS_MAX_STREAMS_PER_USER", 10)
+    EVENTS_MAX_STREAMS_PER_ADDRESS = _env_int("EVENTS_MAX_STREAMS_PER_ADDRESS", 100)
     # A reconnect replays at most this many missed messages, then tells the client to reload.
     EVENTS_REPLAY_LIMIT = 500
 
@@ -120,8 +127,12 @@ class BaseConfig:
     # The built React app; served with a history fallback when the folder exists.
     FRONTEND_DIST = _env("FRONTEND_DIST", str(Path(__file__).resolve().parents[2] / "frontend" / "dist"))
 
-    # 10 MB per image plus room for multipart framing and a few images per request.
+    # 10 MB per image plus room for multipart framing and a few images per request; only the
+    # upload routes accept that much, every other body is at most MAX_JSON_BODY_BYTES.
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 64 * 1024 * 1024)
+    MAX_JSON_BODY_BYTES = _env_int("MAX_JSON_BODY_BYTES", 64 * 1024)
+    # Requests answered 400/413/415/422 allowed per address before it gets 429s for a while.
+    MALFORMED_REQUEST_LIMIT = _env("MALFORMED_REQUEST_LIMIT", "120 per minute")
 
     API_TITLE = "Friender API"
     API_VERSION = "1.0.0"
@@ -182,6 +193,8 @@ class TestingConfig(BaseConfig):
     SIGNUP_RATE_LIMIT = "10000 per hour"
     LOGIN_RATE_LIMIT = "5 per minute"
     MESSAGE_RATE_LIMIT = "30 per minute"
+    # The suites send thousands of bad requests from one address; the limit's own test sets it.
+    MALFORMED_REQUEST_LIMIT = "1000000 per minute"
 
 
 class ProductionConfig(BaseConfig):

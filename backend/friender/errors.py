@@ -118,15 +118,26 @@ def error_response(status, code=None, message=None, fields=None):
     return response
 
 
+# A body of thousands of unknown keys must not be echoed back: at most this many fields, names
+# and messages cut to these lengths.
+MAX_REPORTED_FIELDS = 20
+MAX_MESSAGES_PER_FIELD = 5
+MAX_REPORTED_LENGTH = 100
+
+
 def _flatten_messages(messages):
-    """Turn webargs' ``{location: {field: [msg] | {index: [msg]}}}`` into ``{field: [msg]}``."""
+    """Turn webargs' ``{location: {field: [msg] | {index: [msg]}}}`` into ``{field: [msg]}``, bounded."""
     fields = {}
     for location_messages in messages.values():
         if not isinstance(location_messages, dict):
-            fields.setdefault("_schema", []).extend(_as_list(location_messages))
-            continue
+            location_messages = {"_schema": location_messages}
         for field, value in location_messages.items():
-            fields.setdefault(field, []).extend(_as_list(value))
+            name = str(field)[:MAX_REPORTED_LENGTH]
+            if name not in fields and len(fields) >= MAX_REPORTED_FIELDS:
+                return fields
+            reported = fields.setdefault(name, [])
+            room = MAX_MESSAGES_PER_FIELD - len(reported)
+            reported.extend(message[:MAX_REPORTED_LENGTH] for message in _as_list(value)[: max(room, 0)])
     return fields
 
 

@@ -10,6 +10,8 @@ from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 
+from .request_limits import is_malformed, malformed_request_limit
+
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -30,5 +32,10 @@ migrate = Migrate()
 jwt = JWTManager()
 bcrypt = Bcrypt()
 cors = CORS()
-limiter = Limiter(key_func=client_address)
+# Malformed requests (400/413/415/422) also count against the address: errors are not free.
+limiter = Limiter(
+    key_func=client_address,
+    application_limits=[malformed_request_limit],
+    application_limits_deduct_when=is_malformed,
+)
 api = Api()

@@ -3,6 +3,7 @@
 The table is read once per process into a dict keyed by ZIP; nothing scans it per request.
 """
 
+import bisect
 import functools
 from typing import NamedTuple
 
@@ -44,6 +45,12 @@ def distance_miles(lat1, lon1, lat2, lon2):
     return great_circle((lat1, lon1), (lat2, lon2)).miles
 
 
-def whole_miles(miles):
-    """Distances are shown rounded to whole miles and never below 1, so they reveal no more than a ZIP."""
-    return max(1, int(miles + 0.5))
+# Distances are shown only as "within N miles" for these N: with exact miles, two changes of
+# one's own ZIP and the other person's public city were enough to pin their private ZIP.
+DISTANCE_BUCKETS = (2, 5, 10, 15, 25, 50, 100, 250)
+
+
+def shown_miles(miles):
+    """The distance as others may see it: the smallest bucket in :data:`DISTANCE_BUCKETS` it is under."""
+    index = bisect.bisect_right(DISTANCE_BUCKETS, miles)
+    return DISTANCE_BUCKETS[min(index, len(DISTANCE_BUCKETS) - 1)]

@@ -101,6 +101,22 @@ def latest_birthdate_for_age(age, day):
         return date(day.year - age, 2, 28)
 
 
+class LocationChange(db.Model):
+    """One change of a user's ZIP code or friend radius, counted against the daily allowance.
+
+    Each change lets the user read every distance again from a new place; unlimited changes let
+    anyone triangulate other people's private ZIP codes.
+    """
+
+    __tablename__ = "location_changes"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    changed_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
+
+    __table_args__ = (sa.Index("ix_location_changes_user_id_changed_at", "user_id", "changed_at"), NEVER_REUSE_IDS)
+
+
 class RevokedToken(db.Model):
     """A JWT (access or refresh) that logout revoked, kept until it would have expired."""
 
@@ -314,8 +330,8 @@ class Photo(db.Model):
         return [self.main_key, self.thumb_key, self.upload_key]
 
 
-# A user's shown photos in display order; ``selectinload(User.photos)`` or
-# ``friender.photos.service.load_photos(users)`` fetches them for a whole page in one query.
+# A user's shown photos in display order; ``selectinload(User.photos)`` fetches them for a whole
+# page in one query.
 User.photos = db.relationship(
     Photo,
     primaryjoin=sa.and_(User.id == Photo.user_id, Photo.status == Photo.READY),

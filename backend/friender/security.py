@@ -34,6 +34,20 @@ def app_policy(config):
     ).replace("  ", " ")
 
 
+def static_file_headers(config):
+    """The same headers for the built files WhiteNoise serves outside Flask: ``url`` → headers."""
+    common = {
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": "DENY",
+        "Referrer-Policy": "strict-origin-when-cross-origin",
+    }
+    if config["ENV_NAME"] == "production":
+        common["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    page = {**common, "Content-Security-Policy": app_policy(config)}
+    other = {**common, "Content-Security-Policy": API_POLICY}
+    return lambda url: page if url.endswith(".html") else other
+
+
 def register_security_headers(app):
     """Add nosniff, framing, referrer and CSP headers (and HSTS in production) to every response."""
     policy_for_app = app_policy(app.config)

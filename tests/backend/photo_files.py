@@ -106,3 +106,58 @@ def zip_bomb(uncompressed_mb=100):
 def small_ratio_bomb():
     """A 5 MB entry of zeros (under every size cap) that compresses about 1000:1."""
     return zip_archive([("flat.jpg", b"\xff\xd8\xff" + b"\0" * (5 * MB))])
+
+
+HIDDEN_TEXT = b"<script>alert('hidden in the file')</script>"
+
+
+def jpeg_with_metadata(size=(900, 700)):
+    """A JPEG carrying 60 KB of HTML in a COM segment, an XMP packet, an ICC profile, EXIF and
+    an unknown APP segment: everything re-encoding must drop."""
+    from PIL import ImageCms
+
+    buffer = io.BytesIO()
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/">' + HIDDEN_TEXT + b"</x:xmpmeta>"
+    Image.new("RGB", size, (90, 140, 200)).save(
+        buffer, "JPEG", quality=90, comment=HIDDEN_TEXT * 1300, xmp=xmp, icc_profile=icc, exif=gps_exif()
+    )
+    data = buffer.getvalue()
+    app9 = b"\xff\xe9" + (2 + len(HIDDEN_TEXT)).to_bytes(2, "big") + HIDDEN_TEXT
+    return data[:2] + app9 + data[2:]
+
+
+def png_with_text():
+    """A PNG whose text chunks (one named ``comment``) and ICC profile carry hidden text."""
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("comment", HIDDEN_TEXT.decode())
+    info.add_itxt("XML:com.adobe.xmp", HIDDEN_TEXT.decode())
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 200), (1, 2, 3)).save(buffer, "PNG", pnginfo=info)
+    return buffer.getvalue()
+
+
+def jpeg_segments(data):
+    """The marker bytes of a JPEG's segments up to the image data (``0xDA``, start of scan)."""
+    markers, position = [], 2
+    while position < len(data):
+        assert data[position] == 0xFF, "not a JPEG segment"
+        marker = data[position + 1]
+        markers.append(marker)
+        if marker == 0xDA:
+            break
+        length = int.from_bytes(data[position + 2 : position + 4], "big")
+        if marker == 0xE0:
+            assert data[position + 4 : position + 9] == b"JFIF\x00" and length == 16, "APP0 that is not plain JFIF"
+        position += 2 + length
+    return markers
+
+
+def assert_no_metadata(data):
+    """A stored image is a JPEG with no comment, no APP1–APP15 segment and no text of the upload's."""
+    segments = jpeg_segments(data)
+    assert {0xFE, *range(0xE1, 0xF0)}.isdisjoint(segments), [hex(marker) for marker in segments]
+    for leftover in (HIDDEN_TEXT, b"xmpmeta", b"FrienderCam", b"Exif\x00"):
+        assert leftover not in data

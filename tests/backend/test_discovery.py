@@ -6,6 +6,9 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
+from friender.discovery.ranker_postgresql import TieredIndexRanker
+from friender.discovery.ranker_sqlite import OneQueryRanker
+from friender.discovery.service import ranker
 from friender.extensions import db
 from friender.geo import distance_miles
 from friender.models import Block, SearchProfile, SearchTag, Swipe, Tag, User, age_on, utcnow
@@ -32,6 +35,12 @@ def discover(client, user, **query):
 
 def ids(users):
     return [user["id"] for user in users]
+
+
+def test_the_app_ranks_with_its_own_databases_ranker(app):
+    """Every discovery test below runs through this ranker: PostgreSQL's whenever the suite runs on it."""
+    expected = TieredIndexRanker if db.engine.dialect.name == "postgresql" else OneQueryRanker
+    assert type(ranker()) is expected
 
 
 def test_the_contract_decides_who_is_shown_and_in_which_order(client, make_user):
@@ -63,7 +72,7 @@ def test_the_contract_decides_who_is_shown_and_in_which_order(client, make_user)
     assert ids(users) == [three_shared.id, one_shared_near.id, one_shared_far.id, none_shared.id]
     hidden = {outside_my_radius, outside_their_radius, swiped_yes, swiped_no, blocked_by_me, blocked_me, incomplete}
     assert not {user.id for user in hidden} & set(ids(users))
-    assert [user["distance_miles"] for user in users] == [1, 1, 15, 4]
+    assert [user["distance_miles"] for user in users] == [2, 2, 25, 5]
     assert users[0]["shared_interests"] == ["chess", "CLIMBING", "jazz"]
     assert users[2]["shared_interests"] == ["Jazz"] and users[3]["shared_interests"] == []
     assert users[0]["city"] == "New York" and users[0]["photos"] == []
@@ -83,7 +92,7 @@ def test_blocked_people_do_not_see_the_blocker_either(client, make_user):
     assert discover(client, blocker) == []
 
 
-def test_distance_is_whole_miles_at_least_one(client, make_user):
+def test_distance_is_shown_only_as_within_a_bucket(client, make_user):
     viewer = make_user(profile=NYC_PROFILE)
     same_zip = make_user(profile=person("10001", ["Chess"], ["Jazz"]))  # 0 mi
     hoboken = make_user(profile=person("07030", ["Chess"], ["Jazz"]))  # 1.914 mi
@@ -93,7 +102,7 @@ def test_distance_is_whole_miles_at_least_one(client, make_user):
     users = discover(client, viewer)
 
     assert ids(users) == [same_zip.id, hoboken.id, queens.id, brooklyn.id]
-    assert [user["distance_miles"] for user in users] == [1, 2, 3, 4]
+    assert [user["distance_miles"] for user in users] == [2, 2, 5, 5]
 
 
 def test_equal_rank_and_distance_falls_back_to_id(client, make_user):

@@ -88,7 +88,7 @@ def test_one_sided_yes_makes_no_match_and_the_second_yes_does(client, make_user)
     assert response.status_code == 201
     match = response.get_json()["match"]
     assert match["user"]["id"] == alice.id and match["user"]["username"] == alice.username
-    assert match["user"]["shared_interests"] == ["Chess", "Jazz"] and match["user"]["distance_miles"] == 4
+    assert match["user"]["shared_interests"] == ["Chess", "Jazz"] and match["user"]["distance_miles"] == 5
     assert match["matched_at"].endswith("Z")
     assert match["last_message"] is None and match["unread_count"] == 0
     assert "email" not in match["user"] and "zip_code" not in match["user"]

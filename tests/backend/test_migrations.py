@@ -77,7 +77,7 @@ def migrated_from_0005(tmp_path):
         with db.engine.begin() as connection:
             _seed_at_revision_0005(connection)
             before = _snapshot(connection)
-        upgrade()
+        upgrade(revision="0006_sqlite_autoincrement")
         yield before
         db.session.remove()
 

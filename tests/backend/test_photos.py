@@ -16,9 +16,6 @@ from sqlalchemy.exc import OperationalError
 
 from friender.extensions import db
 from friender.models import Photo, utcnow
-from friender.photos.service import load_photos
-from friender.profiles.schemas import ProfileSchema
-from friender.profiles.service import ProfileView
 from friender.storage import InvalidKey, StorageError, get_storage
 
 from . import photo_files as files
@@ -99,6 +96,7 @@ def test_upload_returns_photos_with_signed_urls_that_serve_the_stored_bytes(clie
         assert served.mimetype == "image/jpeg"
         assert served.cache_control.private and not served.cache_control.public
         assert 1800 <= served.cache_control.max_age <= 3600
+        assert served.cache_control.immutable  # never revalidated while the link lasts
         key = urlsplit(photo["url"]).path.removeprefix("/api/storage/")
         assert served.data == (Path(app.config["LOCAL_STORAGE_DIR"]) / key).read_bytes()
         assert client.get(photo["thumb_url"]).status_code == 200
@@ -129,6 +127,26 @@ def test_gps_exif_is_removed_and_nothing_else_survives(client, app, user):
         assert dict(image.getexif()) == {}
         assert "exif" not in image.info and "icc_profile" not in image.info
         assert b"Exif" not in stored and b"FrienderCam" not in stored
+        files.assert_no_metadata(stored)
+
+
+@pytest.mark.parametrize("original", [files.jpeg_with_metadata(), files.png_with_text()], ids=["jpeg", "png"])
+def test_comments_xmp_icc_and_every_app_segment_are_dropped(client, app, user, original):
+    assert files.HIDDEN_TEXT in original
+
+    photo = upload(client, user, ("notes.img", original)).get_json()["photos"][0]
+    download = client.get(client.get(f"/api/me/photos/{photo['id']}/download", headers=user.headers).location)
+
+    for stored in (client.get(photo["url"]).data, client.get(photo["thumb_url"]).data, download.data):
+        files.assert_no_metadata(stored)
+        assert Image.open(io.BytesIO(stored)).info.keys() <= {
+            "jfif",
+            "jfif_version",
+            "jfif_unit",
+            "jfif_density",
+            "progressive",
+            "progression",
+        }
 
 
 def test_exif_orientation_is_applied(client, app, user):
@@ -583,7 +601,7 @@ def request_upload(client, user, size, content_type="image/jpeg"):
 
 
 def test_direct_upload_then_confirm_makes_a_photo(client, app, user):
-    content = files.jpeg(size=(2000, 1000), exif=files.gps_exif())
+    content = files.jpeg_with_metadata(size=(2000, 1000))
     grant = request_upload(client, user, len(content))
 
     assert grant["url"] == "http://localhost/api/storage/upload"
@@ -598,6 +616,7 @@ def test_direct_upload_then_confirm_makes_a_photo(client, app, user):
     photo = confirmed.get_json()
     assert (photo["id"], photo["width"], photo["height"], photo["position"]) == (grant["photo_id"], 1600, 800, 0)
     assert dict(Image.open(io.BytesIO(client.get(photo["url"]).data)).getexif()) == {}
+    files.assert_no_metadata(client.get(photo["url"]).data)
     assert {key.split("/")[0] for key in stored_keys(app)} == {"photos"}  # the raw upload is gone
     again = client.post(f"/api/me/photos/{grant['photo_id']}/confirm", headers=user.headers)
     assert again.status_code == 200 and again.get_json()["id"] == photo["id"]
@@ -775,30 +794,6 @@ def test_storage_init_and_ls_commands_on_local_storage(client, app, user):
     assert buckets.output.strip() == str(Path(app.config["LOCAL_STORAGE_DIR"]).resolve())
     assert objects.exit_code == 0 and "2 object(s)" in objects.output and "-thumb.jpg" in objects.output
     assert "0 object(s)" in nothing.output
-
-
-# --- serialising many profiles: one query for all their photos ------------------------------
-
-
-def test_load_photos_serialises_a_page_of_profiles_with_one_photo_query(client, app, make_user, user):
-    others = [make_user(profile=NYC_PROFILE) for _ in range(4)]
-    for index, other in enumerate(others[1:], start=1):
-        add_photos(client, other, index)
-    db.session.remove()
-    from friender.models import User
-
-    users = db.session.scalars(sa.select(User).where(User.id.in_([other.id for other in others]))).all()
-    views = [ProfileView(person, distance_miles=1) for person in users]
-    statements = []
-    sa.event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
-
-    with app.test_request_context("/api/discover"):
-        load_photos(views)
-        dumped = ProfileSchema(many=True).dump(views)
-
-    assert len(statements) == 1 and "photos" in statements[0]
-    assert sorted(len(profile["photos"]) for profile in dumped) == [0, 1, 2, 3]
-    assert all(photo["url"].startswith("http://localhost/api/storage/") for p in dumped for photo in p["photos"])
 
 
 def test_two_concurrent_uploads_for_the_last_slot_make_exactly_one_photo(app, client, user):

@@ -18,7 +18,7 @@ from PIL import Image
 
 from friender.extensions import db
 from friender.models import Photo, utcnow
-from friender.photos.service import sweep_storage
+from friender.photos.sweep import sweep_storage
 from friender.storage import create_storage, get_storage
 
 from . import photo_files as files
@@ -126,7 +126,7 @@ def test_storage_init_creates_the_bucket_with_cors_for_the_app_origin(s3, app):
 
 
 def test_presigned_get_url_returns_the_stored_bytes(s3, client, user):
-    response = upload(client, user, ("gps.jpg", files.jpeg(size=(2400, 1200), exif=files.gps_exif())))
+    response = upload(client, user, ("gps.jpg", files.jpeg_with_metadata(size=(2400, 1200))))
 
     assert response.status_code == 201, response.get_json()
     photo = response.get_json()["photos"][0]
@@ -135,9 +135,12 @@ def test_presigned_get_url_returns_the_stored_bytes(s3, client, user):
     fetched = requests.get(photo["url"], timeout=10)
     key = urlsplit(photo["url"]).path.split(f"/{BUCKET}/", 1)[-1].lstrip("/")
     assert fetched.status_code == 200
+    # Browsers keep the photo for the link's lifetime instead of revalidating it on every view.
+    assert fetched.headers["Cache-Control"] == "private, max-age=3600, immutable"
     assert fetched.content == s3.get_object(Bucket=BUCKET, Key=key)["Body"].read()
     image = Image.open(io.BytesIO(fetched.content))
     assert image.size == (1600, 800) and dict(image.getexif()) == {}
+    files.assert_no_metadata(fetched.content)
     assert len(bucket_keys(s3)) == 2
     again = client.get("/api/me/photos", headers=user.headers).get_json()["photos"][0]
     assert (again["url"], again["thumb_url"]) == (photo["url"], photo["thumb_url"])  # from the signed-URL cache

@@ -181,7 +181,7 @@ def test_public_profile_never_shows_private_fields(client, make_user):
         assert secret not in text
     assert body["age"] == other.me["age"] and body["age"] >= 18
     assert body["city"] == "New York" and body["state"] == "NY"
-    assert body["distance_miles"] == 1
+    assert body["distance_miles"] == 2  # "within 2 miles", never finer
     assert body["shared_interests"] == ["chess", "Jazz"]
 
 

@@ -1,5 +1,8 @@
 """POST /api/blocks and POST /api/reports."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 import sqlalchemy as sa
 
@@ -108,3 +111,47 @@ def test_report_statuses(client, make_user):
     block(client, bob, alice.id)
     assert report(client, alice, bob.id).status_code == 201  # blocked people can still be reported
     assert count(Report) == 0 + 1
+
+
+def test_a_block_racing_the_matching_yes_always_ends_blocked_with_no_match(app, make_user):
+    """A's Yes is stored; B's Yes and A's block arrive at the same instant, many times over.
+
+    Whichever commits first, the end state must be "blocked, no match" on every database.
+    """
+    rounds = 30
+    pairs = [(make_user(), make_user()) for _ in range(rounds)]
+    setup = app.test_client()
+    for alice, bob in pairs:
+        assert (
+            setup.post("/api/swipes", json={"user_id": bob.id, "liked": True}, headers=alice.headers).status_code == 201
+        )
+    barriers = [threading.Barrier(2, timeout=30) for _ in pairs]
+
+    def at_once(index, request):
+        client = app.test_client()
+        barriers[index].wait()
+        return request(client).status_code
+
+    def bob_says_yes(alice, bob):
+        return lambda client: client.post("/api/swipes", json={"user_id": alice.id, "liked": True}, headers=bob.headers)
+
+    def alice_blocks(alice, bob):
+        return lambda client: block(client, alice, bob.id)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        futures = [
+            (
+                pool.submit(at_once, index, bob_says_yes(alice, bob)),
+                pool.submit(at_once, index, alice_blocks(alice, bob)),
+            )
+            for index, (alice, bob) in enumerate(pairs)
+        ]
+        statuses = [(yes.result(), blocked.result()) for yes, blocked in futures]
+
+    assert [pair for pair in statuses if pair[0] not in (201, 404) or pair[1] != 201] == []
+    assert count(Match) == 0
+    assert count(Block) == rounds
+    for alice, bob in pairs:
+        for me in (alice, bob):
+            assert setup.get("/api/matches", headers=me.headers).get_json() == {"matches": []}
+        assert block(setup, alice, bob.id).status_code == 409

@@ -13,8 +13,9 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import mail
 from ..errors import Conflict, InvalidToken, Unauthorized, ValidationFailed
+from ..events import end_streams
 from ..extensions import bcrypt, db
-from ..models import AccountToken, User, utcnow
+from ..models import AccountToken, RevokedToken, User, utcnow
 from . import account_tokens
 from .blocklist import blocklist
 from .passwords import password_problem
@@ -139,11 +140,16 @@ def reset_password(token, password):
     user.password_hash = hash_password(password)
     _revoke_sessions(user, keep=None)
     db.session.commit()
+    end_streams(user.id)
     return user
 
 
 def change_password(user, current_password, new_password, session_id):
-    """Change the password of a signed-in person; their other sessions are signed out, this one stays."""
+    """Change the password of a signed-in person; their other sessions are signed out, this one stays.
+
+    The other sessions' event streams end at their next revocation check (before each delivery and
+    heartbeat); ``end_streams`` would end this session's streams too.
+    """
     if not check_password(user, current_password):
         raise ValidationFailed(WRONG_PASSWORD, fields={"current_password": [WRONG_PASSWORD]})
     require_strong_password(new_password, user.username, user.email, field="new_password")
@@ -252,7 +258,10 @@ def revoke_token(payload):
 
 
 def logout(access_payload, refresh_token=None):
-    """Revoke the access token and, when given and owned by the same user, the refresh token."""
+    """Revoke the access token and, when given and owned by the same user, the refresh token.
+
+    The event streams opened with that access token end at once.
+    """
     revoke_token(access_payload)
     if refresh_token:
         try:
@@ -266,20 +275,52 @@ def logout(access_payload, refresh_token=None):
         ):
             revoke_token(refresh_payload)
     db.session.commit()
+    # Streams opened with this access token end now, not at their next heartbeat.
+    end_streams(int(access_payload["sub"]), access_payload["jti"])
 
 
 def is_token_revoked(payload):
     """True when a logout revoked the token, or a password reset or change revoked its generation.
 
-    The user read here is the one ``load_user`` returns next (the session's identity map), so
-    the check costs no extra query.
+    Event streams ask this before every delivery (requests ask :func:`is_request_token_revoked`).
     """
-    if blocklist().is_revoked(payload["jti"]):
-        return True
-    user = load_user(payload)
+    return blocklist().is_revoked(payload["jti"]) or _superseded(payload, load_user(payload))
+
+
+def _superseded(payload, user):
+    """A token from before the account's last password reset or change (other than the session
+    that changed it) is revoked."""
     if user is None or payload.get("gen", 0) >= user.token_generation:
         return False
     return not (payload.get("sid") and payload["sid"] == user.kept_session)
+
+
+# Every authenticated request needs both answers; one round trip gives them. The database holds
+# every revocation (Redis only mirrors them), so its answer is the final one.
+_USER_AND_REVOCATION = sa.select(
+    User, sa.exists().where(RevokedToken.jti == sa.bindparam("jti")).label("revoked")
+).where(User.id == sa.bindparam("user_id"))
+_REQUEST_USER = "friender.token_user"
+
+
+def is_request_token_revoked(payload):
+    """True when the request's token was revoked; loads its account in the same query for
+    :func:`request_user`, which Flask-JWT-Extended asks next."""
+    try:
+        user_id = int(payload["sub"])
+    except (TypeError, ValueError):
+        return False  # no account has this id: request_user answers None, a 401
+    row = db.session.execute(_USER_AND_REVOCATION, {"jti": payload["jti"], "user_id": user_id}).one_or_none()
+    user, revoked = row if row is not None else (None, False)
+    # Kept in the WSGI environ: it lives exactly as long as the request.
+    request.environ[_REQUEST_USER] = (payload["jti"], user)
+    return revoked or _superseded(payload, user)
+
+
+def request_user(payload):
+    """The account the request's token names (None when gone), as loaded with the revocation check."""
+    jti, user = request.environ.get(_REQUEST_USER, (None, None))
+    return user if jti == payload["jti"] else load_user(payload)
 
 
 def load_user(payload):

@@ -26,14 +26,36 @@ log = logging.getLogger(__name__)
 # A stream that falls this far behind is ended; the client reconnects and replays from the database.
 MAX_PENDING_EVENTS = 256
 _END = object()
+# The type of the control event that ends streams (never sent to a client).
+END_STREAMS = "_end_streams"
+TOKEN_REVOKED = "token_revoked"
 
 
 class BrokerUnavailable(RuntimeError):
     """The broker cannot subscribe right now (Redis is unreachable)."""
 
 
+class TooManyStreams(RuntimeError):
+    """Opening one more stream would pass a cap; ``scope`` is ``account`` or ``address``."""
+
+    def __init__(self, scope):
+        super().__init__(scope)
+        self.scope = scope
+
+
+class Limits:
+    """Caps on open streams in this process: per account, and per client address (None: no cap)."""
+
+    def __init__(self, per_account=None, per_address=None):
+        self.per_account = per_account
+        self.per_address = per_address
+
+
+NO_LIMITS = Limits()
+
+
 class SubscriptionEnded(Exception):
-    """The broker ended a subscription; ``reason`` says why (``lagging`` or ``broker_lost``)."""
+    """The broker ended a subscription; ``reason`` says why (``lagging``, ``broker_lost``, ``token_revoked``...)."""
 
     def __init__(self, reason):
         super().__init__(reason)
@@ -41,10 +63,12 @@ class SubscriptionEnded(Exception):
 
 
 class Subscription:
-    """One open stream's inbox of events addressed to ``user_id``."""
+    """One open stream's inbox of events addressed to ``user_id``, opened with the token ``token_id``."""
 
-    def __init__(self, broker, user_id):
+    def __init__(self, broker, user_id, token_id=None, address=None):
         self.user_id = user_id
+        self.token_id = token_id
+        self.address = address
         self._broker = broker
         self._inbox = queue.Queue(maxsize=MAX_PENDING_EVENTS)
         self._end_reason = None
@@ -93,12 +117,25 @@ class Broker(ABC):
         self._subscriptions = {}
 
     @abstractmethod
-    def subscribe(self, user_id):
-        """Open a subscription to ``user_id``'s events; the caller must ``close()`` it."""
+    def subscribe(self, user_id, token_id=None, address=None, limits=NO_LIMITS):
+        """Open a subscription to ``user_id``'s events; the caller must ``close()`` it.
+
+        Raises :class:`TooManyStreams` when ``limits`` would be passed. At the account's cap, a
+        stream opened with the same token as an open one (a client reconnecting before its old
+        connection is noticed gone) replaces the oldest of those instead.
+        """
 
     @abstractmethod
     def publish(self, user_id, event):
         """Send ``event`` to every open stream of ``user_id``, in whichever process it is."""
+
+    def end_streams(self, user_id, token_id=None):
+        """End the user's streams in every process (only those opened with ``token_id`` when given).
+
+        Each ends with ``token_revoked``. The control event travels on the user's own channel,
+        so any event published after this call reaches those streams only after they ended.
+        """
+        self.publish(user_id, {"event": END_STREAMS, "token_id": token_id})
 
     def unsubscribe(self, subscription):
         """Remove a subscription; returns True when it was the user's last one in this process."""
@@ -112,24 +149,18 @@ class Broker(ABC):
             del self._subscriptions[subscription.user_id]
             return True
 
+    def subscriptions_of(self, user_id, token_id=None):
+        """The user's subscriptions in this process, oldest first (only ``token_id``'s when given)."""
+        with self._lock:
+            subscriptions = list(self._subscriptions.get(user_id, ()))
+        return [s for s in subscriptions if token_id is None or s.token_id == token_id]
+
     def subscriber_count(self, user_id=None):
         """Open subscriptions in this process, for one user or in all."""
         with self._lock:
             if user_id is not None:
                 return len(self._subscriptions.get(user_id, ()))
             return sum(len(subscriptions) for subscriptions in self._subscriptions.values())
-
-    def end_oldest(self, user_id, keep, reason):
-        """End the user's oldest subscriptions in this process until at most ``keep`` remain.
-
-        Each ended stream tells its client ``reason``. Returns how many were ended.
-        """
-        with self._lock:
-            subscriptions = list(self._subscriptions.get(user_id, ()))
-        oldest = subscriptions[: max(0, len(subscriptions) - keep)]
-        for subscription in oldest:
-            self._end_subscription(subscription, reason)
-        return len(oldest)
 
     def end_all(self, reason):
         """End every subscription in this process, each telling its client ``reason``; returns how many."""
@@ -144,13 +175,30 @@ class Broker(ABC):
         self.unsubscribe(subscription)
         subscription._end(reason)
 
-    def _register(self, user_id):
-        subscription = Subscription(self, user_id)
+    def _register(self, user_id, token_id, address, limits):
+        """Add a subscription (the caller holds the lock); returns it and the one it replaces, if any."""
+        mine = list(self._subscriptions.get(user_id, ()))
+        replaced = None
+        if limits.per_account is not None and len(mine) >= limits.per_account:
+            same_token = [s for s in mine if token_id is not None and s.token_id == token_id]
+            if not same_token:
+                raise TooManyStreams("account")
+            replaced = same_token[0]
+            del self._subscriptions[user_id][replaced]
+        elif limits.per_address is not None and address is not None:
+            from_address = sum(1 for group in self._subscriptions.values() for s in group if s.address == address)
+            if from_address >= limits.per_address:
+                raise TooManyStreams("address")
+        subscription = Subscription(self, user_id, token_id, address)
         self._subscriptions.setdefault(user_id, {})[subscription] = None
-        return subscription
+        return subscription, replaced
 
     def _deliver(self, user_id, event):
         """Put ``event`` in the inbox of each of the user's subscriptions in this process."""
+        if event.get("event") == END_STREAMS:
+            for subscription in self.subscriptions_of(user_id, event.get("token_id")):
+                self._end_subscription(subscription, TOKEN_REVOKED)
+            return
         with self._lock:
             subscriptions = list(self._subscriptions.get(user_id, ()))
         for subscription in subscriptions:
@@ -162,10 +210,13 @@ class Broker(ABC):
 class InProcessBroker(Broker):
     """Delivers events to the streams open in this process."""
 
-    def subscribe(self, user_id):
-        """Open a subscription to ``user_id``'s events; the caller must ``close()`` it."""
+    def subscribe(self, user_id, token_id=None, address=None, limits=NO_LIMITS):
+        """Open a subscription to ``user_id``'s events (see :meth:`Broker.subscribe`)."""
         with self._lock:
-            return self._register(user_id)
+            subscription, replaced = self._register(user_id, token_id, address, limits)
+        if replaced is not None:
+            replaced._end("replaced")
+        return subscription
 
     def publish(self, user_id, event):
         """Send ``event`` to every stream of ``user_id`` open in this process."""
@@ -217,18 +268,20 @@ class RedisBroker(Broker):
         """Publish ``event`` on the user's channel; every subscribed process delivers it."""
         self._client.publish(self.channel(user_id), json.dumps(event, separators=(",", ":")))
 
-    def subscribe(self, user_id):
+    def subscribe(self, user_id, token_id=None, address=None, limits=NO_LIMITS):
         """Open a subscription once Redis confirms it, so no event published afterwards is missed.
 
         Raises :class:`BrokerUnavailable` when Redis does not confirm within the timeout.
         """
         ready = _Ready()
         with self._lock:
-            subscription = self._register(user_id)
+            subscription, replaced = self._register(user_id, token_id, address, limits)
             self._operations.append(("subscribe", user_id, ready))
             if self._listener is None:
                 self._listener = threading.Thread(target=self._listen, name="friender-events", daemon=True)
                 self._listener.start()
+        if replaced is not None:
+            replaced._end("replaced")
         if not (self._wake() and ready.wait(self._subscribe_timeout)):
             subscription.close()
             raise BrokerUnavailable("The event broker is unavailable.")

@@ -4,9 +4,9 @@ from flask import current_app, request
 from flask_jwt_extended import current_user, get_jwt, jwt_required
 from flask_smorest import Blueprint
 
-from ..errors import ServiceUnavailable
+from ..errors import RateLimited, ServiceUnavailable
 from . import broker, stream
-from .broker import BrokerUnavailable
+from .broker import BrokerUnavailable, Limits, TooManyStreams
 
 blp = Blueprint("events", __name__, url_prefix="/api", description="Live events (Server-Sent Events)")
 
@@ -19,6 +19,12 @@ LAST_EVENT_ID = {
 }
 
 
+TOO_MANY_STREAMS = {
+    "account": "Too many live event streams are open for this account. Close a tab or try again shortly.",
+    "address": "Too many live event streams are open from this address. Try again shortly.",
+}
+
+
 @blp.route("/events", methods=["GET"])
 @jwt_required()
 @blp.doc(parameters=[LAST_EVENT_ID])
@@ -28,17 +34,18 @@ LAST_EVENT_ID = {
     description="`message`, `read`, `match` and `unmatch` events with JSON data; `: heartbeat` comments.",
 )
 @blp.alt_response(401, description="Not signed in")
+@blp.alt_response(429, description="Too many streams open for this account or from this address")
 @blp.alt_response(503, description="The event broker (Redis) is unavailable")
 def events():
     """Open the event stream: catch up on missed messages, then receive events as they happen."""
     config = current_app.config
     user_id = current_user.id
-    hub = broker()
-    # The newest stream wins: a dropped connection (a reloaded tab) holds its place until a
-    # heartbeat write fails, so refusing new streams would lock out the tab the person is using.
-    hub.end_oldest(user_id, keep=config["EVENTS_MAX_STREAMS_PER_USER"] - 1, reason="replaced")
+    token = get_jwt()
+    limits = Limits(config["EVENTS_MAX_STREAMS_PER_USER"], config["EVENTS_MAX_STREAMS_PER_ADDRESS"])
     try:
-        subscription = hub.subscribe(user_id)
+        subscription = broker().subscribe(user_id, token["jti"], request.remote_addr, limits)
+    except TooManyStreams as error:
+        raise RateLimited(TOO_MANY_STREAMS[error.scope]) from None
     except BrokerUnavailable:
         raise ServiceUnavailable("Live events are unavailable. Please try again shortly.") from None
     heartbeat = config["EVENTS_HEARTBEAT_SECONDS"]
@@ -53,7 +60,7 @@ def events():
     except BaseException:
         subscription.close()
         raise
-    body = stream.EventStream(current_app._get_current_object(), subscription, get_jwt(), frames, replayed, heartbeat)
+    body = stream.EventStream(current_app._get_current_object(), subscription, token, frames, replayed, heartbeat)
     return current_app.response_class(
         body,
         mimetype="text/event-stream",

@@ -25,6 +25,7 @@ from ..auth.service import is_token_revoked, load_user
 from ..extensions import db
 from ..messages.schemas import MessageSchema
 from ..messages.service import latest_message_id, messages_after
+from .broker import TOKEN_REVOKED as REVOKED_REASON
 from .broker import SubscriptionEnded
 
 RETRY_MILLISECONDS = 3000
@@ -106,7 +107,10 @@ class EventStream:
                 try:
                     event = self._subscription.get(timeout=min(self._heartbeat_seconds, remaining))
                 except SubscriptionEnded as ended:
-                    yield format_event("reconnect", {"reason": ended.reason})
+                    if ended.reason == REVOKED_REASON:
+                        yield format_event("token_revoked", TOKEN_REVOKED)
+                    else:
+                        yield format_event("reconnect", {"reason": ended.reason})
                     return
                 if event is None:
                     if _revoked(self._app, self._token):
@@ -114,15 +118,23 @@ class EventStream:
                         return
                     yield ": heartbeat\n\n"
                 elif not (event["event"] == "message" and event.get("id") in self._replayed_ids):
+                    # Checked before every delivery too: a logout whose ending event was lost
+                    # (Redis down for a moment) must not let later events through.
+                    if _revoked(self._app, self._token, account=False):
+                        yield format_event("token_revoked", TOKEN_REVOKED)
+                        return
                     yield format_event(event["event"], event["data"], event.get("id"))
         finally:
             self._subscription.close()
 
 
-def _revoked(app, token):
-    """The token was revoked, or its account deleted (which also deletes its revocation rows)."""
+def _revoked(app, token, account=True):
+    """The token was revoked, or (``account``) its account deleted, which also deletes its revocation rows.
+
+    The token check is one Redis lookup when ``REDIS_URL`` is set (else one primary-key read).
+    """
     with app.app_context():
         try:
-            return is_token_revoked(token) or load_user(token) is None
+            return is_token_revoked(token) or (account and load_user(token) is None)
         finally:
             db.session.remove()

@@ -30,7 +30,7 @@ class MatchSchema(Schema):
     user = fields.Nested(ProfileSchema, required=True, metadata={"description": "The other person"})
     matched_at = UtcDateTime(required=True)
     last_message = fields.Nested(
-        MessageSchema, allow_none=True, metadata={"description": "The newest message, or null"}
+        MessageSchema, required=True, allow_none=True, metadata={"description": "The newest message, or null"}
     )
     unread_count = fields.Integer(required=True)
 

@@ -3,9 +3,9 @@
 One decision per person and pair (a unique constraint); a match when both said yes, stored as
 the ordered pair (another unique constraint). A swipe and the match it makes are one
 transaction, so a failure leaves neither. Two simultaneous Yeses between the same pair must not
-both miss each other: on PostgreSQL a Yes takes a transaction-scoped advisory lock on the pair
-before writing, so the later one waits for the earlier to commit and then sees it; SQLite
-serialises every write transaction, and its transaction begins with the swipe's INSERT.
+both miss each other, and a block racing the matching Yes must not leave a match: a Yes takes
+the pair's lock (``friender.relationships.lock_pair``, which blocks take too) and reads the other's Yes
+and any block only after its own INSERT, so it sees whatever the racing request committed.
 
 Both members' event streams hear of a new match (``match``) and of an ended one (``unmatch``,
 after an unmatch or a block), once the change is committed.
@@ -23,7 +23,7 @@ from ..extensions import db
 from ..messages.service import conversation_summaries
 from ..models import Match, Swipe, User
 from ..profiles.service import profile_view
-from ..safety import service as safety
+from ..relationships import block_either_way, can_see, lock_pair, match_of_pair, member_of, ordered_pair, other_member
 from .schemas import MatchSchema
 
 
@@ -46,10 +46,6 @@ class EndedMatch(NamedTuple):
     user_ids: tuple[int, ...]
 
 
-def _pair(user_id, other_id):
-    return (user_id, other_id) if user_id < other_id else (other_id, user_id)
-
-
 def record_swipe(swiper, user_id, liked):
     """Record the swiper's one decision about ``user_id``; return the :class:`MatchView` it made, or None.
 
@@ -58,44 +54,53 @@ def record_swipe(swiper, user_id, liked):
     swiper_id = swiper.id
     if user_id == swiper_id:
         raise ValidationFailed("You cannot swipe on yourself.", fields={"user_id": ["You cannot swipe on yourself."]})
-    if not safety.can_see(swiper_id, user_id):
+    if not can_see(swiper_id, user_id):
         raise NotFound("No such user.")
     if liked:
-        _lock_pair(swiper_id, user_id)
+        lock_pair(swiper_id, user_id)
     try:
         db.session.execute(_INSERT_SWIPE, {"swiper_id": swiper_id, "swipee_id": user_id, "liked": liked})
     except IntegrityError:
         db.session.rollback()
         raise Conflict("You have already decided about this person.") from None
     match = _match_if_mutual(swiper_id, user_id) if liked else None
-    db.session.commit()
     if match is None:
+        db.session.commit()
         return None
+    db.session.flush()
+    # Built before the commit: a block committed right after this one may delete the match at
+    # once, and the answer must still describe the match this request made.
     other = db.session.get(User, user_id)
-    for viewer, person in ((swiper, other), (other, swiper)):
-        events.publish(viewer.id, "match", MatchSchema().dump(MatchView(match, viewer, person)))
-    return MatchView(match, swiper, other)
-
-
-def _lock_pair(user_id, other_id):
-    """Serialise Yeses between one pair until this transaction ends (PostgreSQL; SQLite needs nothing)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(*_pair(user_id, other_id))))
+    mine, theirs = MatchView(match, swiper, other), MatchView(match, other, swiper)
+    announcements = [(swiper.id, MatchSchema().dump(mine)), (other.id, MatchSchema().dump(theirs))]
+    db.session.commit()
+    for viewer_id, data in announcements:
+        events.publish(viewer_id, "match", data)
+    return mine
 
 
 # Swipes are the hottest write: their statements are built once (building one per request cost
 # about as much CPU as running it) and the insert skips the ORM's unit of work.
 _INSERT_SWIPE = sa.insert(Swipe)
-_SAID_YES = sa.select(Swipe.id).where(
-    Swipe.swiper_id == sa.bindparam("swiper_id"), Swipe.swipee_id == sa.bindparam("swipee_id"), Swipe.liked
+_SWIPER, _SWIPEE = sa.bindparam("swiper_id"), sa.bindparam("swipee_id")
+_PAIR_STATE = sa.select(
+    block_either_way(_SWIPER, _SWIPEE).label("blocked"),
+    sa.exists().where(Swipe.swiper_id == _SWIPEE, Swipe.swipee_id == _SWIPER, Swipe.liked).label("said_yes"),
 )
 
 
 def _match_if_mutual(swiper_id, swipee_id):
-    """Add the pair's match to the transaction when the other side already said Yes; else None."""
-    if db.session.scalar(_SAID_YES, {"swiper_id": swipee_id, "swipee_id": swiper_id}) is None:
+    """Add the pair's match to the transaction when the other side already said Yes; else None.
+
+    A block committed while this Yes waited for the pair's lock → :class:`NotFound`, nothing stored.
+    """
+    state = db.session.execute(_PAIR_STATE, {"swiper_id": swiper_id, "swipee_id": swipee_id}).one()
+    if state.blocked:
+        db.session.rollback()
+        raise NotFound("No such user.")
+    if not state.said_yes:
         return None
-    low, high = _pair(swiper_id, swipee_id)
+    low, high = ordered_pair(swiper_id, swipee_id)
     match = Match(user_low_id=low, user_high_id=high)
     db.session.add(match)
     return match
@@ -107,12 +112,12 @@ def list_matches(user):
     A constant number of queries whatever the number of matches: the matches with the other
     people, their photos, then every conversation's last message and unread count at once.
     """
-    other_id = sa.case((Match.user_low_id == user.id, Match.user_high_id), else_=Match.user_low_id)
+    other_id = other_member(user.id)
     rows = db.session.execute(
         sa.select(Match, User)
         .join(User, User.id == other_id)
         .options(selectinload(User.photos))
-        .where(sa.or_(Match.user_low_id == user.id, Match.user_high_id == user.id))
+        .where(member_of(user.id))
         .order_by(Match.last_activity_at.desc(), Match.id.desc())
     ).all()
     summaries = conversation_summaries(user.id, [match.id for match, _other in rows])
@@ -124,8 +129,8 @@ def list_matches(user):
 
 def unmatch(user, match_id):
     """End one of the user's matches for both members; its messages go with it. Not theirs → 404."""
-    match = db.session.get(Match, match_id)
-    if match is None or user.id not in (match.user_low_id, match.user_high_id):
+    match = db.session.scalar(sa.select(Match).where(Match.id == match_id, member_of(user.id)))
+    if match is None:
         raise NotFound("No such match.")
     ended = remove_match(match)
     db.session.commit()
@@ -142,10 +147,12 @@ def remove_match(match):
 def remove_match_between(user_id, other_id):
     """Remove the two users' match, if any, in the caller's transaction (blocking does this).
 
+    The caller holds the pair's lock and has written in this transaction already (see
+    ``friender.relationships``), so a match committed by a racing Yes is seen and removed.
+
     Returns its :class:`EndedMatch`, or None when there was no match.
     """
-    low, high = _pair(user_id, other_id)
-    match = db.session.scalar(sa.select(Match).where(Match.user_low_id == low, Match.user_high_id == high))
+    match = db.session.scalar(sa.select(Match).where(match_of_pair(user_id, other_id)))
     return remove_match(match) if match is not None else None
 
 
@@ -154,8 +161,7 @@ def ended_matches_of(user_id):
 
     For a deleted account: its matches are announced to the people left, once they are gone.
     """
-    mine = sa.or_(Match.user_low_id == user_id, Match.user_high_id == user_id)
-    matches = db.session.scalars(sa.select(Match).where(mine))
+    matches = db.session.scalars(sa.select(Match).where(member_of(user_id)))
     return [EndedMatch(match.id, (match.other_user_id(user_id),)) for match in matches]
 
 

@@ -16,7 +16,7 @@ class MessageSchema(Schema):
     sender_id = fields.Integer(required=True)
     body = fields.String(required=True)
     created_at = UtcDateTime(required=True)
-    read_at = UtcDateTime(allow_none=True)
+    read_at = UtcDateTime(required=True, allow_none=True)
 
 
 class MessageListSchema(Schema):

@@ -12,10 +12,10 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import events
+from .. import events, relationships
 from ..errors import EmailUnverified, NotFound
 from ..extensions import db
-from ..models import Block, Match, Message, utcnow
+from ..models import Match, Message, utcnow
 from .schemas import MessageSchema, ReadReceiptSchema
 
 # How long a message's transaction may stay open after its id is drawn and still be replayed
@@ -33,26 +33,9 @@ class ConversationSummary:
     unread_count: int
 
 
-def member_of(user_id):
-    """SQL condition: ``user_id`` is one of the two members of ``Match``."""
-    return sa.or_(Match.user_low_id == user_id, Match.user_high_id == user_id)
-
-
-def not_blocked():
-    """SQL condition: neither member of ``Match`` has blocked the other."""
-    return ~sa.exists().where(
-        sa.or_(
-            sa.and_(Block.blocker_id == Match.user_low_id, Block.blocked_id == Match.user_high_id),
-            sa.and_(Block.blocker_id == Match.user_high_id, Block.blocked_id == Match.user_low_id),
-        )
-    )
-
-
 def active_match(user_id, match_id):
     """The match ``match_id`` when ``user_id`` may talk in it; otherwise :class:`NotFound`."""
-    match = db.session.execute(
-        sa.select(Match).where(Match.id == match_id, member_of(user_id), not_blocked())
-    ).scalar_one_or_none()
+    match = relationships.active_match(user_id, match_id)
     if match is None:
         raise NotFound(NO_SUCH_MATCH)
     return match
@@ -145,7 +128,7 @@ def conversation_summaries(viewer_id, match_ids):
 
 
 def _visible_messages(user_id):
-    return sa.select(Message).join(Match, Match.id == Message.match_id).where(member_of(user_id), not_blocked())
+    return sa.select(Message).join(Match, Match.id == Message.match_id).where(relationships.active_matches_of(user_id))
 
 
 def messages_after(user_id, after_id, limit):

@@ -4,7 +4,10 @@ Order matters for safety: the size is checked before anything is parsed, the rea
 read from the magic bytes (never the name or the declared type), and the pixel count from
 the header before a single pixel is decoded, so neither a huge file nor a decompression bomb
 costs memory. JPEGs are decoded at a reduced scale (``Image.draft``) when the target is smaller.
-Re-encoding writes no metadata at all: EXIF (GPS included), XMP and ICC profiles are dropped.
+Re-encoding writes no metadata at all: colours described by an ICC profile are converted to
+sRGB, then EXIF (GPS included), XMP, ICC, comments (JPEG COM, PNG text) and every APPn segment
+but the plain JFIF header are dropped: Pillow would otherwise copy a decoded comment into the
+new file, and up to 64 KB of anyone's text would be served to everyone who sees the photo.
 """
 
 import io
@@ -15,7 +18,7 @@ import zlib
 from dataclasses import dataclass
 
 import blurhash
-from PIL import Image, ImageOps
+from PIL import Image, ImageCms, ImageOps
 
 from ..errors import PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 
@@ -74,6 +77,27 @@ def _to_rgb(image):
     return image.convert("RGB")
 
 
+def _to_srgb(image):
+    """Apply an embedded ICC profile (colours as the camera meant them); a broken one is ignored."""
+    profile = image.info.get("icc_profile")
+    if not profile or image.mode not in ("RGB", "CMYK"):
+        return image
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+        return ImageCms.profileToProfile(image, source, _SRGB, outputMode="RGB")
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return image
+
+
+_SRGB = ImageCms.createProfile("sRGB")
+
+
+def _without_metadata(image):
+    """The same pixels with nothing else: ``info`` is what Pillow would write back (comments)."""
+    image.info = {}
+    return image
+
+
 def _encode_jpeg(image):
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
@@ -111,7 +135,7 @@ def process_image(data, *, max_bytes, max_pixels, draft=True):
         if draft and image_format == "JPEG" and max(image.size) > MAIN_SIZE:
             image.draft("RGB", _draft_size(image.size, MAIN_SIZE))
         image.load()
-        image = _to_rgb(ImageOps.exif_transpose(image))
+        image = _without_metadata(_to_rgb(_to_srgb(ImageOps.exif_transpose(image))))
     except Image.DecompressionBombError:
         raise too_many_pixels from None
     except DECODE_ERRORS:

@@ -4,7 +4,7 @@ from flask import redirect
 from flask_jwt_extended import current_user, jwt_required
 from flask_smorest import Blueprint
 
-from ..profiles.schemas import PhotoSchema
+from ..request_limits import allows_large_body
 from . import service
 from .schemas import (
     ArchiveFileSchema,
@@ -12,6 +12,7 @@ from .schemas import (
     PhotoFilesSchema,
     PhotoListSchema,
     PhotoOrderSchema,
+    PhotoSchema,
     UploadUrlRequestSchema,
     UploadUrlSchema,
 )
@@ -32,6 +33,7 @@ def list_my_photos():
 
 
 @blp.route("/me/photos", methods=["POST"])
+@allows_large_body
 @jwt_required()
 @blp.arguments(PhotoFilesSchema, location="files")
 @blp.response(201, PhotoListSchema)
@@ -47,6 +49,7 @@ def upload_photos(files):
 
 
 @blp.route("/me/photos/archive", methods=["POST"])
+@allows_large_body
 @jwt_required()
 @blp.arguments(ArchiveFileSchema, location="files")
 @blp.response(201, ArchiveResultSchema)

@@ -1,10 +1,37 @@
-"""Request and response shapes of the photo endpoints (``Photo`` itself is in profiles/schemas.py)."""
+"""Request and response shapes of the photo endpoints, and ``Photo`` as every profile shows it."""
 
 from flask_smorest.fields import Upload
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, pre_dump, validate
 
-from ..profiles.schemas import PhotoSchema
-from ..schemas import DatabaseId, StrictInteger
+from ..schemas import DatabaseId, StrictInteger, UtcDateTime
+from ..storage import signed_url
+
+
+class PhotoSchema(Schema):
+    """A photo as the browser sees it: signed URLs, size and a BlurHash placeholder."""
+
+    id = fields.Integer(required=True)
+    url = fields.String(required=True)
+    thumb_url = fields.String(required=True)
+    width = fields.Integer(required=True)
+    height = fields.Integer(required=True)
+    blurhash = fields.String(required=True, allow_none=True)
+    position = fields.Integer(required=True)
+    created_at = UtcDateTime(required=True)
+
+    @pre_dump
+    def sign_urls(self, photo, **_kwargs):
+        """A ``Photo`` row as shown: its keys become signed URLs (cached, ≥ half their lifetime left)."""
+        return {
+            "id": photo.id,
+            "url": signed_url(photo.main_key),
+            "thumb_url": signed_url(photo.thumb_key),
+            "width": photo.width,
+            "height": photo.height,
+            "blurhash": photo.blurhash,
+            "position": photo.position,
+            "created_at": photo.created_at,
+        }
 
 
 class PhotoListSchema(Schema):

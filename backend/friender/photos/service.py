@@ -3,46 +3,38 @@
 A ready photo's row exists if and only if its objects exist. New objects are written first
 and the row committed after; if the commit fails the objects are deleted again. A deleted
 row's objects are removed after the commit; a failure there is logged and left to
-``flask storage sweep``, which also removes direct uploads that were never confirmed.
+``flask storage sweep`` (:mod:`.sweep`), which also removes direct uploads that were never confirmed.
 """
 
-import re
 import uuid
-from collections import defaultdict
-from dataclasses import dataclass
 from datetime import UTC, timedelta
-from itertools import chain
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import ObjectDeletedError
 
 from ..errors import ApiError, Conflict, NotFound, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 from ..extensions import db
 from ..models import Photo, User, utcnow
-from ..profiles.service import ProfileView, public_profile
+from ..relationships import can_see
 from ..storage import get_storage, remove_objects, signed_url
 from .archives import read_archive
 from .images import ACCEPTED_CONTENT_TYPES, JPEG_CONTENT_TYPE, process_image
 
 # Time after an upload form expires during which its upload may still be confirmed.
 CONFIRM_GRACE = timedelta(minutes=10)
-ORPHAN_AGE = timedelta(hours=1)
-OBJECT_KEY = re.compile(r"photos/([0-9a-f-]{36})(?:-thumb)?\.jpg|uploads/([0-9a-f-]{36})")
-LOOKUP_CHUNK = 500
 
 
 def _config(name):
     return current_app.config[name]
 
 
-def _as_utc(moment):
+def as_utc(moment):
     """SQLite hands back naive datetimes; they were stored as UTC."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
-def _pending_cutoff(now):
+def pending_cutoff(now):
     """Direct uploads created before this can no longer be confirmed."""
     return now - timedelta(seconds=_config("PHOTO_UPLOAD_URL_EXPIRES_SECONDS")) - CONFIRM_GRACE
 
@@ -82,7 +74,7 @@ def free_slots(user_id):
     used = db.session.scalar(
         sa.select(sa.func.count(Photo.id)).where(
             Photo.user_id == user_id,
-            sa.or_(Photo.status == Photo.READY, Photo.created_at >= _pending_cutoff(utcnow())),
+            sa.or_(Photo.status == Photo.READY, Photo.created_at >= pending_cutoff(utcnow())),
         )
     )
     return max(0, _config("MAX_PHOTOS_PER_USER") - used)
@@ -144,29 +136,9 @@ def list_photos(user):
 
 def user_photos(viewer, user_id):
     """Another user's photos, visible exactly when their profile is."""
-    return public_profile(viewer, user_id).photos
-
-
-def load_photos(users):
-    """Load the ready photos of many users (or ``ProfileView``s) in one query.
-
-    Discovery and match lists call this before serialising a page of profiles, so the
-    ``photos`` field costs one query per page instead of one per person; their URLs come
-    from the signed-URL cache.
-    """
-    users = [item.user if isinstance(item, ProfileView) else item for item in users]
-    by_user = defaultdict(list)
-    if users:
-        query = (
-            sa.select(Photo)
-            .where(Photo.user_id.in_({user.id for user in users}), Photo.status == Photo.READY)
-            .order_by(Photo.user_id, Photo.position, Photo.id)
-        )
-        for photo in db.session.scalars(query):
-            by_user[photo.user_id].append(photo)
-    for user in users:
-        set_committed_value(user, "photos", by_user[user.id])
-    return users
+    if not can_see(viewer.id, user_id):
+        raise NotFound("No such user.")
+    return db.session.get(User, user_id).photos
 
 
 def upload_photos(user, uploads):
@@ -252,7 +224,7 @@ def confirm_upload(user, photo_id):
     photo = _own_photo(user, photo_id)
     if photo.status == Photo.READY:
         return photo
-    if _as_utc(photo.created_at) < _pending_cutoff(utcnow()):
+    if as_utc(photo.created_at) < pending_cutoff(utcnow()):
         _discard_pending(photo)
         raise NotFound("This upload has expired; ask for a new upload URL.")
     storage = get_storage()
@@ -333,55 +305,3 @@ def delete_photo(user, photo_id):
         other.position = position
     db.session.commit()
     remove_objects(keys)
-
-
-@dataclass
-class SweepReport:
-    """What ``storage sweep`` did."""
-
-    expired_uploads: int = 0
-    orphans_removed: int = 0
-    failed: int = 0
-    unknown_kept: int = 0
-
-
-def sweep_storage(now=None, orphan_age=ORPHAN_AGE):
-    """Remove expired direct uploads, then objects older than ``orphan_age`` that no row owns."""
-    now = now or utcnow()
-    report = SweepReport()
-    storage = get_storage()
-
-    expired = db.session.scalars(
-        sa.select(Photo).where(Photo.status == Photo.PENDING, Photo.created_at < _pending_cutoff(now))
-    ).all()
-    keys = [photo.upload_key for photo in expired]
-    for photo in expired:
-        db.session.delete(photo)
-    db.session.commit()
-    report.expired_uploads = len(expired)
-    if not remove_objects(keys):
-        report.failed += len(keys)
-
-    owners = {}
-    for info in chain(storage.list("photos/"), storage.list("uploads/")):
-        if _as_utc(info.last_modified) > now - orphan_age:
-            continue
-        match = OBJECT_KEY.fullmatch(info.key)
-        if match is None:
-            report.unknown_kept += 1
-            continue
-        owners[info.key] = (match.group(1), Photo.READY) if match.group(1) else (match.group(2), Photo.PENDING)
-
-    statuses = {}
-    storage_keys = sorted({storage_key for storage_key, _ in owners.values()})
-    for start in range(0, len(storage_keys), LOOKUP_CHUNK):
-        chunk = storage_keys[start : start + LOOKUP_CHUNK]
-        statuses.update(
-            db.session.execute(sa.select(Photo.storage_key, Photo.status).where(Photo.storage_key.in_(chunk))).all()
-        )
-    orphans = [key for key, (storage_key, needed) in owners.items() if statuses.get(storage_key) != needed]
-    if remove_objects(orphans):
-        report.orphans_removed = len(orphans)
-    else:
-        report.failed += len(orphans)
-    return report

@@ -2,22 +2,27 @@
 
 from datetime import UTC, date, datetime
 
-from marshmallow import Schema, ValidationError, fields, post_load, pre_dump, validate, validates
+from marshmallow import Schema, ValidationError, fields, post_dump, post_load, validate, validates
 
 from ..geo import lookup_zip
 from ..models import ADULT_AGE, OLDEST_AGE, age_on
+from ..photos.schemas import PhotoSchema
 from ..schemas import StrictInteger, TrimmedString, UtcDateTime
-from ..storage import signed_url
 
 MAX_TAGS = 10
 MAX_TAG_LENGTH = 30
+# ASCII digits only (``\d`` would also take other scripts' digits); the document carries it.
+ZIP_PATTERN = r"^[0-9]{5}$"
 
 
 class Tags(fields.List):
     """1–10 tags of 1–30 characters, trimmed and de-duplicated case-insensitively (first spelling kept)."""
 
     def __init__(self, **kwargs):
-        super().__init__(TrimmedString(validate=validate.Length(min=1, max=MAX_TAG_LENGTH)), **kwargs)
+        # The count is checked on the de-duplicated list (validators run after _deserialize), and
+        # as a validator it reaches the OpenAPI document (minItems / maxItems) the browser reads.
+        count = validate.Length(min=1, max=MAX_TAGS, error=f"Give between 1 and {MAX_TAGS} different tags.")
+        super().__init__(TrimmedString(validate=validate.Length(min=1, max=MAX_TAG_LENGTH)), validate=count, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         tags, seen = [], set()
@@ -25,8 +30,6 @@ class Tags(fields.List):
             if tag.lower() not in seen:
                 seen.add(tag.lower())
                 tags.append(tag)
-        if not 1 <= len(tags) <= MAX_TAGS:
-            raise ValidationError(f"Give between 1 and {MAX_TAGS} different tags.")
         return tags
 
 
@@ -61,7 +64,7 @@ class ProfileUpdateSchema(Schema):
     bio = TrimmedString(validate=validate.Length(max=500))
     hobbies = Tags()
     interests = Tags()
-    zip_code = TrimmedString()
+    zip_code = TrimmedString(validate=validate.Regexp(ZIP_PATTERN, error="Unknown ZIP code."))
     friend_radius_miles = StrictInteger(validate=validate.Range(min=1, max=250))
     birthdate = Birthdate()
     age_min = _age()
@@ -70,7 +73,7 @@ class ProfileUpdateSchema(Schema):
     @validates("zip_code")
     def known_zip(self, value, **_kwargs):
         """Only 5-digit ZIPs in the bundled table are accepted."""
-        if len(value) != 5 or not value.isdigit() or lookup_zip(value) is None:
+        if lookup_zip(value) is None:
             raise ValidationError("Unknown ZIP code.")
 
     @post_load
@@ -81,54 +84,29 @@ class ProfileUpdateSchema(Schema):
         return data
 
 
-class DeleteAccountSchema(Schema):
-    """``DELETE /api/me`` body: the password, to confirm."""
-
-    password = fields.String(required=True, validate=validate.Length(min=1, max=128))
-
-
-class PhotoSchema(Schema):
-    """A photo as the browser sees it: signed URLs, size and a BlurHash placeholder."""
-
-    id = fields.Integer(required=True)
-    url = fields.String(required=True)
-    thumb_url = fields.String(required=True)
-    width = fields.Integer(required=True)
-    height = fields.Integer(required=True)
-    blurhash = fields.String(required=True)
-    position = fields.Integer(required=True)
-    created_at = UtcDateTime(required=True)
-
-    @pre_dump
-    def sign_urls(self, photo, **_kwargs):
-        """A ``Photo`` row as shown: its keys become signed URLs (cached, ≥ half their lifetime left)."""
-        return {
-            "id": photo.id,
-            "url": signed_url(photo.main_key),
-            "thumb_url": signed_url(photo.thumb_key),
-            "width": photo.width,
-            "height": photo.height,
-            "blurhash": photo.blurhash,
-            "position": photo.position,
-            "created_at": photo.created_at,
-        }
-
-
 class ProfileSchema(Schema):
     """Another person's public profile: never email, ZIP, coordinates or secrets."""
 
     id = fields.Integer(required=True)
     username = fields.String(required=True)
-    display_name = fields.String(allow_none=True)
-    bio = fields.String()
-    hobbies = fields.List(fields.String())
-    interests = fields.List(fields.String())
-    city = fields.String(allow_none=True)
-    state = fields.String(allow_none=True)
-    photos = fields.List(fields.Nested(PhotoSchema), dump_default=list)
+    display_name = fields.String(required=True, allow_none=True)
+    bio = fields.String(required=True)
+    hobbies = fields.List(fields.String(), required=True)
+    interests = fields.List(fields.String(), required=True)
+    city = fields.String(required=True, allow_none=True)
+    state = fields.String(required=True, allow_none=True)
+    photos = fields.List(fields.Nested(PhotoSchema), required=True, dump_default=list)
     age = fields.Integer(allow_none=True, metadata={"description": "whole years; the birthdate is never shown"})
+    # Only in discovery results.
     distance_miles = fields.Integer()
     shared_interests = fields.List(fields.String())
+
+    @post_dump
+    def omit_unknown_distance(self, data, **_kwargs):
+        """No location on either side: no ``distance_miles`` at all, as the contract says."""
+        if data.get("distance_miles", 0) is None:
+            del data["distance_miles"]
+        return data
 
 
 class MeSchema(Schema):
@@ -137,21 +115,23 @@ class MeSchema(Schema):
     id = fields.Integer(required=True)
     username = fields.String(required=True)
     email = fields.String(required=True)
-    display_name = fields.String(allow_none=True)
-    bio = fields.String()
-    hobbies = fields.List(fields.String())
-    interests = fields.List(fields.String())
-    zip_code = fields.String(allow_none=True)
-    city = fields.String(allow_none=True)
-    state = fields.String(allow_none=True)
-    friend_radius_miles = fields.Integer(allow_none=True)
-    birthdate = fields.Date(allow_none=True)
-    age = fields.Integer(allow_none=True)
+    display_name = fields.String(required=True, allow_none=True)
+    bio = fields.String(required=True)
+    hobbies = fields.List(fields.String(), required=True)
+    interests = fields.List(fields.String(), required=True)
+    zip_code = fields.String(required=True, allow_none=True)
+    city = fields.String(required=True, allow_none=True)
+    state = fields.String(required=True, allow_none=True)
+    friend_radius_miles = fields.Integer(required=True, allow_none=True)
+    birthdate = fields.Date(required=True, allow_none=True)
+    age = fields.Integer(required=True, allow_none=True)
     age_min = fields.Integer(required=True)
     age_max = fields.Integer(required=True)
     email_verified = fields.Boolean(required=True)
-    pending_email = fields.String(allow_none=True, metadata={"description": "an address waiting to be verified"})
+    pending_email = fields.String(
+        required=True, allow_none=True, metadata={"description": "an address waiting to be verified"}
+    )
     profile_complete = fields.Boolean(required=True)
     missing_fields = fields.List(fields.String(), required=True)
-    photos = fields.List(fields.Nested(PhotoSchema), dump_default=list)
+    photos = fields.List(fields.Nested(PhotoSchema), required=True, dump_default=list)
     created_at = UtcDateTime(required=True)

@@ -1,35 +1,51 @@
-"""Profile rules: editing one's own profile, deleting the account, showing a public profile."""
+"""Profile rules: editing one's own profile, showing a public profile."""
+
+from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import current_app
 
-from ..auth.service import check_password
-from ..errors import Forbidden, NotFound, ValidationFailed
+from ..errors import NotFound, RateLimited, ValidationFailed
 from ..extensions import db
-from ..geo import distance_miles, lookup_zip, whole_miles
-from ..models import Photo, User
-from ..storage import remove_objects
+from ..geo import distance_miles, lookup_zip, shown_miles
+from ..models import LocationChange, User, utcnow
+from ..relationships import blocked_between
+
+LOCATION_FIELDS = ("zip_code", "friend_radius_miles")
 
 
+@dataclass(frozen=True)
 class ProfileView:
     """A user as another viewer sees them: the user's public fields plus viewer-relative ones.
 
-    ``distance_miles`` and ``shared_interests`` exist only when known, so the schema leaves
-    them out otherwise.
+    ``distance_miles`` is None unless each is within the other's radius; the schema then leaves it out.
     """
 
-    def __init__(self, user, **viewer_relative):
-        self.user = user
-        self.__dict__.update(viewer_relative)
-
-    def __getattr__(self, name):
-        return getattr(self.user, name)
+    id: int
+    username: str
+    display_name: str | None
+    bio: str
+    hobbies: list
+    interests: list
+    city: str | None
+    state: str | None
+    photos: list
+    age: int | None
+    shared_interests: list
+    distance_miles: int | None = None
 
 
 AGE_RANGE_ORDER = "The lowest age cannot be above the highest."
 
 
 def update_profile(user, changes):
-    """Apply validated changes; a new ZIP also sets city, state and the centroid's coordinates."""
+    """Apply validated changes; a new ZIP also sets city, state and the centroid's coordinates.
+
+    A change of ZIP code or friend radius counts against ``LOCATION_CHANGE_LIMIT`` per
+    ``LOCATION_CHANGE_WINDOW``; beyond it → 429 and nothing changes.
+    """
+    if any(name in changes and changes[name] != getattr(user, name) for name in LOCATION_FIELDS):
+        _count_location_change(user)
     age_min, age_max = changes.get("age_min", user.age_min), changes.get("age_max", user.age_max)
     if age_min > age_max:
         field = "age_min" if "age_min" in changes else "age_max"
@@ -44,24 +60,27 @@ def update_profile(user, changes):
     return user
 
 
-def delete_account(user, password):
-    """Delete the account and everything that cascades from it, once the password is confirmed.
+def _count_location_change(user):
+    """Record one location change in the caller's transaction, or raise :class:`RateLimited`.
 
-    The photos' storage objects go after the rows; any that cannot be deleted now are logged
-    and removed by ``flask storage sweep``.
+    The user's row is locked first (PostgreSQL), and the count is read after this change's own
+    INSERT (SQLite), so simultaneous requests cannot all squeeze under the limit.
     """
-    from ..matches.service import announce_unmatch, ended_matches_of  # matches builds on this module
-
-    if not check_password(user, password):
-        raise Forbidden("That password is not correct.")
-    photos = db.session.scalars(sa.select(Photo).where(Photo.user_id == user.id)).all()
-    keys = [key for photo in photos for key in photo.object_keys]
-    ended = ended_matches_of(user.id)
-    db.session.delete(user)
-    db.session.commit()
-    remove_objects(keys)
-    for match in ended:  # the other people's open chats learn at once that the match is gone
-        announce_unmatch(match)
+    config = current_app.config
+    since = utcnow() - config["LOCATION_CHANGE_WINDOW"]
+    db.session.execute(sa.select(User.id).where(User.id == user.id).with_for_update())
+    mine = LocationChange.user_id == user.id
+    db.session.execute(sa.delete(LocationChange).where(mine, LocationChange.changed_at < since))
+    db.session.add(LocationChange(user_id=user.id))
+    db.session.flush()
+    recent = db.session.scalar(sa.select(sa.func.count()).select_from(LocationChange).where(mine))
+    if recent > config["LOCATION_CHANGE_LIMIT"]:
+        db.session.rollback()
+        hours = int(config["LOCATION_CHANGE_WINDOW"].total_seconds() // 3600)
+        raise RateLimited(
+            f"You can change your ZIP code or friend radius {config['LOCATION_CHANGE_LIMIT']} times in "
+            f"{hours} hours. Please try again later."
+        )
 
 
 def shared_tags(viewer, other):
@@ -80,8 +99,6 @@ def public_profile(viewer, user_id):
 
     Unknown users and users with a block either way are both 404, so a block reveals nothing.
     """
-    from ..safety.service import blocked_between  # safety builds on this module, so import at call time
-
     user = db.session.get(User, user_id)
     if user is None or blocked_between(viewer.id, user_id):
         raise NotFound("No such user.")
@@ -89,10 +106,24 @@ def public_profile(viewer, user_id):
 
 
 def profile_view(viewer, user):
-    """``user`` as ``viewer`` sees them: shared tags, and the distance when both have a location."""
-    relative = {"shared_interests": shared_tags(viewer, user)}
-    if None not in (viewer.latitude, user.latitude):
-        relative["distance_miles"] = whole_miles(
-            distance_miles(viewer.latitude, viewer.longitude, user.latitude, user.longitude)
-        )
-    return ProfileView(user, **relative)
+    """``user`` as ``viewer`` sees them: shared tags, and the coarse distance when each is within
+    the other's friend radius (so moving far away to measure from elsewhere shows nothing)."""
+    distance = None
+    if None not in (viewer.latitude, user.latitude, viewer.friend_radius_miles, user.friend_radius_miles):
+        miles = distance_miles(viewer.latitude, viewer.longitude, user.latitude, user.longitude)
+        if miles <= min(viewer.friend_radius_miles, user.friend_radius_miles):
+            distance = shown_miles(miles)
+    return ProfileView(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        bio=user.bio,
+        hobbies=user.hobbies,
+        interests=user.interests,
+        city=user.city,
+        state=user.state,
+        photos=user.photos,
+        age=user.age,
+        shared_interests=shared_tags(viewer, user),
+        distance_miles=distance,
+    )

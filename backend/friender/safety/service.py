@@ -5,37 +5,13 @@ and matches (any match between them is removed, with its conversation). A report
 moderation; one per reporter and reported person.
 """
 
-import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..matches import service as matches
 from ..models import Block, Report, User
-
-
-def _block_either_way(user_id, other_id):
-    return sa.exists().where(
-        sa.or_(
-            sa.and_(Block.blocker_id == user_id, Block.blocked_id == other_id),
-            sa.and_(Block.blocker_id == other_id, Block.blocked_id == user_id),
-        )
-    )
-
-
-def blocked_between(user_id, other_id):
-    """True when either of the two has blocked the other."""
-    return db.session.scalar(sa.select(_block_either_way(user_id, other_id)))
-
-
-# Built once: on the swipe path, constructing this expression cost more CPU than running it.
-_VIEWER, _USER = sa.bindparam("viewer_id"), sa.bindparam("user_id")
-_CAN_SEE = sa.select(sa.exists().where(User.id == _USER, ~_block_either_way(_VIEWER, _USER)))
-
-
-def can_see(viewer_id, user_id):
-    """True when ``user_id`` exists and neither side blocked the other (one query)."""
-    return db.session.scalar(_CAN_SEE, {"viewer_id": viewer_id, "user_id": user_id})
+from ..relationships import lock_pair
 
 
 def _other_user(user, user_id, action):
@@ -54,13 +30,17 @@ def block_user(blocker, user_id):
     """
     blocked = _other_user(blocker, user_id, "block")
     block = Block(blocker_id=blocker.id, blocked_id=blocked.id)
+    # The pair's lock, then the block's own row, and only then the match: a matching Yes racing
+    # this block either committed its match before (removed here) or sees the block (no match).
+    lock_pair(blocker.id, blocked.id)
+    db.session.add(block)
     try:
-        ended = matches.remove_match_between(blocker.id, blocked.id)
-        db.session.add(block)
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:
         db.session.rollback()
         raise Conflict("You have already blocked this person.") from None
+    ended = matches.remove_match_between(blocker.id, blocked.id)
+    db.session.commit()
     if ended is not None:
         matches.announce_unmatch(ended)
     return block

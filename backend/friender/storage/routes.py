@@ -13,6 +13,7 @@ from webargs.flaskparser import FlaskParser
 from webargs.multidictproxy import MultiDictProxy
 from werkzeug.datastructures import CombinedMultiDict
 
+from ..request_limits import allows_large_body
 from . import service
 
 
@@ -87,11 +88,14 @@ def get_object(query, folder, name):
     # Browsers may keep it until the link expires; shared caches should not keep people's photos.
     response.cache_control.public = False
     response.cache_control.private = True
+    if not filename:  # a key's bytes never change: no revalidation while the link lasts
+        response.cache_control.immutable = True
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 
 @blp.route("/upload", methods=["POST"])
+@allows_large_body
 @blp.doc(security=[{}])
 @blp.arguments(UploadFormSchema, location="form_and_files")
 @blp.response(204, description="Stored")

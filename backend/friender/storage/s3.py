@@ -137,6 +137,10 @@ class S3Storage(Storage):
         params = {"Bucket": self.bucket, "Key": key}
         if filename:
             params["ResponseContentDisposition"] = f'attachment; filename="{filename}"'
+        else:
+            # S3 and MinIO send no Cache-Control of their own, so browsers guessed a lifetime from
+            # Last-Modified and revalidated every photo (304s). A key's bytes never change.
+            params["ResponseCacheControl"] = f"private, max-age={expires_in}, immutable"
         try:
             return self.signer.generate_presigned_url("get_object", Params=params, ExpiresIn=expires_in)
         except (BotoCoreError, ClientError) as error:

@@ -1,10 +1,10 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { addMessageToCache, messagesQueryKey } from '@/features/chat/api/get-messages';
-import { matchesQueryKey } from '@/features/matches/api/get-matches';
+import { addMessageToCache } from '@/features/chat/api/get-messages';
 import type { ServerEvent } from '@/lib/events';
 import type { Match, Message } from '@/types/api';
 import { useMatchCelebration } from './match-celebration';
+import { matchesKeys, messagesKeys } from '@/lib/query-keys';
 
 function isMessage(value: unknown): value is Message {
   const m = value as Message;
@@ -34,27 +34,27 @@ export function EventBridge({ userId }: { userId: number }) {
       switch (event.type) {
         case 'message':
           if (isMessage(event.data)) addMessageToCache(queryClient, event.data);
-          void queryClient.invalidateQueries({ queryKey: matchesQueryKey });
+          void queryClient.invalidateQueries({ queryKey: matchesKeys.all });
           break;
         case 'read': {
           const matchId = matchIdOf(event.data);
           void queryClient.invalidateQueries({
-            queryKey: matchId === null ? ['messages'] : messagesQueryKey(matchId),
+            queryKey: matchId === null ? messagesKeys.all : messagesKeys.match(matchId),
           });
           break;
         }
         case 'match':
-          void queryClient.invalidateQueries({ queryKey: matchesQueryKey });
+          void queryClient.invalidateQueries({ queryKey: matchesKeys.all });
           if (isMatch(event.data)) celebrate(event.data);
           break;
         case 'resync':
-          void queryClient.invalidateQueries({ queryKey: ['messages'] });
-          void queryClient.invalidateQueries({ queryKey: matchesQueryKey });
+          void queryClient.invalidateQueries({ queryKey: messagesKeys.all });
+          void queryClient.invalidateQueries({ queryKey: matchesKeys.all });
           break;
         case 'unmatch': {
           const matchId = matchIdOf(event.data);
-          if (matchId !== null) queryClient.removeQueries({ queryKey: messagesQueryKey(matchId) });
-          void queryClient.invalidateQueries({ queryKey: matchesQueryKey });
+          if (matchId !== null) queryClient.removeQueries({ queryKey: messagesKeys.match(matchId) });
+          void queryClient.invalidateQueries({ queryKey: matchesKeys.all });
           break;
         }
       }

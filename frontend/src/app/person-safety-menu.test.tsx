@@ -1,12 +1,11 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import { discoverQueryKey } from '@/features/discover/api/get-discover';
-import { matchesQueryKey } from '@/features/matches/api/get-matches';
 import { setAccessToken } from '@/lib/api-client';
 import { buildProfile } from '@/testing/fixtures';
 import { jsonResponse, makeToken, mockFetch, renderWithProviders } from '@/testing/test-utils';
 import { PersonSafetyMenu } from './person-safety-menu';
+import { discoverKeys, matchesKeys } from '@/lib/query-keys';
 
 const bob = buildProfile({ id: 7, display_name: 'Bob' });
 const carol = buildProfile({ id: 8, username: 'carol', display_name: 'Carol' });
@@ -54,8 +53,8 @@ describe('The "More" menu on a person', () => {
     const { calls } = serveBlocks();
     const onBlocked = vi.fn();
     const { queryClient } = renderWithProviders(<PersonSafetyMenu person={bob} onBlocked={onBlocked} />);
-    queryClient.setQueryData(discoverQueryKey, { users: [bob, carol] });
-    queryClient.setQueryData(matchesQueryKey, { matches: [] });
+    queryClient.setQueryData(discoverKeys.all, { users: [bob, carol] });
+    queryClient.setQueryData(matchesKeys.all, { matches: [] });
 
     await user.click(screen.getByRole('button', { name: 'More' }));
     await user.click(screen.getByRole('menuitem', { name: 'Block' }));
@@ -70,9 +69,9 @@ describe('The "More" menu on a person', () => {
     expect(blocks[0]).toMatchObject({ method: 'POST', body: { user_id: 7 } });
     expect(blocks[0]!.headers.get('Authorization')).toMatch(/^Bearer /);
     // Bob leaves the deck at once, and both lists are fetched again from the server.
-    expect(queryClient.getQueryData<{ users: { id: number }[] }>(discoverQueryKey)?.users.map((u) => u.id)).toEqual([8]);
-    expect(queryClient.getQueryState(discoverQueryKey)?.isInvalidated).toBe(true);
-    expect(queryClient.getQueryState(matchesQueryKey)?.isInvalidated).toBe(true);
+    expect(queryClient.getQueryData<{ users: { id: number }[] }>(discoverKeys.all)?.users.map((u) => u.id)).toEqual([8]);
+    expect(queryClient.getQueryState(discoverKeys.all)?.isInvalidated).toBe(true);
+    expect(queryClient.getQueryState(matchesKeys.all)?.isInvalidated).toBe(true);
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
   });
 
@@ -82,7 +81,7 @@ describe('The "More" menu on a person', () => {
     const { calls } = serveBlocks();
     const onBlocked = vi.fn();
     const { queryClient } = renderWithProviders(<PersonSafetyMenu person={bob} onBlocked={onBlocked} />);
-    queryClient.setQueryData(discoverQueryKey, { users: [bob, carol] });
+    queryClient.setQueryData(discoverKeys.all, { users: [bob, carol] });
 
     await user.click(screen.getByRole('button', { name: 'More' }));
     await user.click(screen.getByRole('menuitem', { name: 'Block' }));
@@ -91,6 +90,6 @@ describe('The "More" menu on a person', () => {
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
     expect(calls).toHaveLength(0);
     expect(onBlocked).not.toHaveBeenCalled();
-    expect(queryClient.getQueryState(discoverQueryKey)?.isInvalidated).toBe(false);
+    expect(queryClient.getQueryState(discoverKeys.all)?.isInvalidated).toBe(false);
   });
 });

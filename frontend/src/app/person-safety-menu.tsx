@@ -1,11 +1,10 @@
 import { useQueryClient } from '@tanstack/react-query';
 import type { MenuItem } from '@/components/ui/menu';
 import { dropFromDeck } from '@/features/discover/api/create-swipe';
-import { discoverQueryKey } from '@/features/discover/api/get-discover';
-import { matchesQueryKey } from '@/features/matches/api/get-matches';
 import { SafetyMenu } from '@/features/safety/components/safety-menu';
 import { displayNameOf } from '@/lib/format';
 import type { Profile } from '@/types/api';
+import { discoverKeys, matchesKeys } from '@/lib/query-keys';
 
 /**
  * The safety menu wired to the rest of the app: once someone is blocked they leave the deck at
@@ -29,8 +28,8 @@ export function PersonSafetyMenu({
       extraItems={extraItems}
       onBlocked={() => {
         dropFromDeck(queryClient, person.id);
-        void queryClient.invalidateQueries({ queryKey: discoverQueryKey });
-        void queryClient.invalidateQueries({ queryKey: matchesQueryKey });
+        void queryClient.invalidateQueries({ queryKey: discoverKeys.all });
+        void queryClient.invalidateQueries({ queryKey: matchesKeys.all });
         onBlocked?.();
       }}
     />

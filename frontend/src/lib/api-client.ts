@@ -7,6 +7,7 @@
 //   when the refresh fails the session ends (token cleared, listeners told).
 // - Error responses of the contract's shape `{error, message, fields?}` become `ApiError`s whose
 //   `fields` the forms show next to the matching inputs.
+// - Uploads with progress (XMLHttpRequest) are in upload.ts, on the same refresh-and-retry.
 
 export type ApiErrorBody = {
   error: string;
@@ -50,7 +51,7 @@ const FALLBACK_MESSAGES: Record<number, string> = {
   503: 'Friender is temporarily unavailable. Please try again shortly.',
 };
 
-function fallbackBody(status: number): ApiErrorBody {
+export function fallbackBody(status: number): ApiErrorBody {
   return {
     error: status === 0 ? 'network_error' : `http_${status}`,
     message:
@@ -163,6 +164,27 @@ export function refreshAccessToken(): Promise<string | null> {
   return refreshInFlight;
 }
 
+/**
+ * Sends once with the current access token (none when `auth` is false) and, on a 401, once more
+ * with a fresh one: the token another request refreshed meanwhile, or a new refresh. When no
+ * token can be had, the first answer's error is thrown; a 401 even to the fresh token (account
+ * deleted, token revoked) ends the session. Used by every call, JSON and upload alike.
+ */
+export async function sendWithRefresh<R extends { status: number }>(
+  auth: boolean,
+  send: (token: string | null) => Promise<R>,
+  errorOf: (answer: R) => Promise<ApiError> | ApiError,
+): Promise<R> {
+  const tokenUsed = auth ? accessToken : null;
+  const answer = await send(tokenUsed);
+  if (answer.status !== 401 || !auth) return answer;
+  const fresh = accessToken && accessToken !== tokenUsed ? accessToken : await refreshAccessToken();
+  if (!fresh) throw await errorOf(answer);
+  const retried = await send(fresh);
+  if (retried.status === 401) setAccessToken(null);
+  return retried;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Requests
 
@@ -255,21 +277,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     }
   };
 
-  const tokenUsed = auth ? accessToken : null;
-  let response = await send(tokenUsed);
-
-  if (response.status === 401 && auth) {
-    // Another request may already have refreshed while this one was in flight.
-    const fresh =
-      accessToken && accessToken !== tokenUsed ? accessToken : await refreshAccessToken();
-    if (!fresh) throw await errorFromResponse(response);
-    response = await send(fresh);
-    if (response.status === 401) {
-      // Even a fresh token is refused (account deleted, token revoked): the session is over.
-      setAccessToken(null);
-    }
-  }
-
+  const response = await sendWithRefresh(auth, send, errorFromResponse);
   if (!response.ok) throw await errorFromResponse(response);
   if (responseType === 'blob') return (await response.blob()) as T;
   if (response.status === 204) return undefined as T;
@@ -293,71 +301,3 @@ export const api = {
   getBlob: (path: string, options?: Omit<RequestOptions, 'method' | 'json' | 'responseType'>) =>
     request<Blob>(path, { ...options, method: 'GET', responseType: 'blob' }),
 };
-
-// ---------------------------------------------------------------------------------------------
-// Uploads with progress (fetch cannot report upload progress; XMLHttpRequest can).
-
-export type UploadProgress = { loaded: number; total: number; fraction: number };
-
-export type UploadOptions = {
-  onProgress?: (progress: UploadProgress) => void;
-  signal?: AbortSignal;
-  method?: string;
-  /** false for presigned URLs: they must not receive the Bearer token. */
-  auth?: boolean;
-};
-
-function sendXhr(
-  url: string,
-  form: FormData,
-  token: string | null,
-  options: UploadOptions,
-): Promise<{ status: number; text: string; contentType: string }> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open(options.method ?? 'POST', url);
-    xhr.setRequestHeader('Accept', 'application/json');
-    if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
-    xhr.upload.onprogress = (event) => {
-      if (!options.onProgress) return;
-      const total = event.lengthComputable ? event.total : 0;
-      options.onProgress({
-        loaded: event.loaded,
-        total,
-        fraction: total > 0 ? Math.min(1, event.loaded / total) : 0,
-      });
-    };
-    xhr.onload = () =>
-      resolve({
-        status: xhr.status,
-        text: xhr.responseText,
-        contentType: xhr.getResponseHeader('Content-Type') ?? '',
-      });
-    xhr.onerror = () => reject(new ApiError(0, fallbackBody(0)));
-    xhr.onabort = () => reject(new DOMException('Upload aborted', 'AbortError'));
-    options.signal?.addEventListener('abort', () => xhr.abort(), { once: true });
-    xhr.send(form);
-  });
-}
-
-/** POSTs a multipart form, reporting upload progress; refreshes and retries once on 401. */
-export async function upload<T>(
-  path: string,
-  form: FormData,
-  options: UploadOptions = {},
-): Promise<T> {
-  const auth = options.auth ?? true;
-  const tokenUsed = auth ? accessToken : null;
-  let result = await sendXhr(path, form, tokenUsed, options);
-  if (result.status === 401 && auth) {
-    const fresh =
-      accessToken && accessToken !== tokenUsed ? accessToken : await refreshAccessToken();
-    if (!fresh) throw apiErrorFrom(result.status, result.text);
-    result = await sendXhr(path, form, fresh, options);
-    if (result.status === 401) setAccessToken(null);
-  }
-  if (result.status < 200 || result.status >= 300) throw apiErrorFrom(result.status, result.text);
-  options.onProgress?.({ loaded: 1, total: 1, fraction: 1 });
-  if (result.status === 204 || result.text === '') return undefined as T;
-  return (result.contentType.includes('json') ? JSON.parse(result.text) : result.text) as T;
-}

@@ -6,7 +6,7 @@ export function buildMe(overrides: Partial<Me> = {}): Me {
     username: 'alice',
     email: 'alice@example.com',
     display_name: null,
-    bio: null,
+    bio: '',
     hobbies: [],
     interests: [],
     zip_code: null,

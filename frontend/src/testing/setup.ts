@@ -1,7 +1,11 @@
 import '@testing-library/jest-dom/vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach } from 'vitest';
 import { resetSessionForTests } from '@/lib/session';
+
+// The routes are lazy chunks that Vite transforms on first import; on a busy shared machine that
+// alone can pass the default 1 s of findBy*/waitFor. Waiting longer changes no outcome.
+configure({ asyncUtilTimeout: 5000 });
 
 afterEach(() => {
   cleanup();

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_accounts"
-down_revision = "0006_sqlite_autoincrement"
+down_revision = "0007_hardening"
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { LoginForm } from '@/features/auth/components/login-form';
-import { meQueryKey } from '@/features/profile/api/get-me';
 import { useDocumentTitle } from '@/lib/use-document-title';
+import { meKeys } from '@/lib/query-keys';
 
 export default function LoginRoute() {
   useDocumentTitle('Log in');
@@ -10,7 +10,7 @@ export default function LoginRoute() {
   return (
     <section className="card auth-card" aria-labelledby="login-heading">
       <h1 id="login-heading">Welcome back</h1>
-      <LoginForm onAuthenticated={(user) => queryClient.setQueryData(meQueryKey, user)} />
+      <LoginForm onAuthenticated={(user) => queryClient.setQueryData(meKeys.all, user)} />
       <p className="auth-switch">
         <Link to="/forgot-password">Forgot your password?</Link>
       </p>

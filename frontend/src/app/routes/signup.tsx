@@ -2,8 +2,8 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Link, useLocation } from 'react-router';
 import { Alert } from '@/components/ui/alert';
 import { SignupForm } from '@/features/auth/components/signup-form';
-import { meQueryKey } from '@/features/profile/api/get-me';
 import { useDocumentTitle } from '@/lib/use-document-title';
+import { meKeys } from '@/lib/query-keys';
 
 export default function SignupRoute() {
   useDocumentTitle('Sign up');
@@ -14,7 +14,7 @@ export default function SignupRoute() {
       {notice && <Alert tone="success">{notice}</Alert>}
       <h1 id="signup-heading">Create your account</h1>
       <p className="muted">Meet people nearby who like what you like.</p>
-      <SignupForm onAuthenticated={(user) => queryClient.setQueryData(meQueryKey, user)} />
+      <SignupForm onAuthenticated={(user) => queryClient.setQueryData(meKeys.all, user)} />
       <p className="auth-switch">
         Already have an account? <Link to="/login">Log in</Link>
       </p>

@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'react';
+import type zxcvbnFunction from 'zxcvbn';
 
 // zxcvbn is the same estimator the server checks with (score < 3 is refused). It is large, so it
 // is loaded on first use, in its own chunk, and never counts against the initial download.
-type Zxcvbn = typeof import('zxcvbn');
+type Zxcvbn = typeof zxcvbnFunction;
 let loading: Promise<Zxcvbn> | null = null;
 function loadZxcvbn(): Promise<Zxcvbn> {
-  loading ??= import('zxcvbn').then((module) => (module as unknown as { default: Zxcvbn }).default ?? module);
+  loading ??= import('zxcvbn').then((module) => module.default);
   return loading;
 }
 
@@ -20,10 +21,7 @@ export function usePasswordStrength(password: string, userInputs: string[] = [])
   const [strength, setStrength] = useState<Strength | null>(null);
   const inputs = userInputs.filter(Boolean).join('\n');
   useEffect(() => {
-    if (!password) {
-      setStrength(null);
-      return;
-    }
+    if (!password) return;
     let current = true;
     // Rate the password once typing pauses, not on every keystroke.
     const timer = setTimeout(() => {
@@ -39,7 +37,8 @@ export function usePasswordStrength(password: string, userInputs: string[] = [])
       clearTimeout(timer);
     };
   }, [password, inputs]);
-  return strength;
+  // While typing, the last estimate stays until the new one is ready; an empty field shows none.
+  return password ? strength : null;
 }
 
 /** A five-step meter under a new-password field, with what would make the password stronger. */

@@ -46,13 +46,12 @@ export function PhotoImage({
   className?: string;
   eager?: boolean;
 }) {
-  const [loaded, setLoaded] = useState(false);
-  const [failed, setFailed] = useState(false);
   const src = variant === 'thumb' && photo.thumb_url ? photo.thumb_url : photo.url;
-  useEffect(() => {
-    setLoaded(false);
-    setFailed(false);
-  }, [src]);
+  // Which source loaded or failed: a new URL (a re-signed one, another photo) starts over.
+  const [loadedSrc, setLoadedSrc] = useState<string | null>(null);
+  const [failedSrc, setFailedSrc] = useState<string | null>(null);
+  const loaded = loadedSrc === src;
+  const failed = failedSrc === src;
 
   const ratio = photo.width > 0 && photo.height > 0 ? `${photo.width} / ${photo.height}` : '1 / 1';
   return (
@@ -73,8 +72,8 @@ export function PhotoImage({
           height={photo.height || undefined}
           loading={eager ? 'eager' : 'lazy'}
           decoding="async"
-          onLoad={() => setLoaded(true)}
-          onError={() => setFailed(true)}
+          onLoad={() => setLoadedSrc(src)}
+          onError={() => setFailedSrc(src)}
         />
       )}
     </div>

@@ -6,8 +6,10 @@ export type TagInputProps = {
   value: string[];
   onChange: (tags: string[]) => void;
   error?: string;
-  max?: number;
-  maxLength?: number;
+  /** The most tags (the server's limit, from the API's schema). */
+  max: number;
+  /** The longest tag in characters (the server's limit). */
+  maxLength: number;
   placeholder?: string;
   /** Word used in the remove buttons: "Remove hobby: hiking". */
   itemName?: string;
@@ -49,8 +51,8 @@ export function TagInput({
   value,
   onChange,
   error,
-  max = 10,
-  maxLength = 30,
+  max,
+  maxLength,
   placeholder = 'Type and press Enter',
   itemName = 'tag',
 }: TagInputProps) {

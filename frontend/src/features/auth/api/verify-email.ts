@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
+import { meKeys } from '@/lib/query-keys';
 import type { Me } from '@/types/api';
 
 export type VerifyEmailInput = { token: string };
@@ -14,6 +15,6 @@ export function useVerifyEmail() {
   return useMutation({
     mutationFn: verifyEmail,
     // A signed-in person's banner and discovery change at once.
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['me'] }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: meKeys.all }),
   });
 }

@@ -3,6 +3,7 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
 import { PasswordStrength } from '@/components/ui/password-strength';
+import { apiLimits } from '@/lib/api-limits';
 import { formErrorsFrom } from '@/lib/form-errors';
 import type { Me } from '@/types/api';
 import { useSignup } from '../api/signup';
@@ -10,6 +11,10 @@ import { completeAuthentication } from './auth-success';
 
 const FIELDS = ['username', 'email', 'password', 'birthdate'] as const;
 type Field = (typeof FIELDS)[number];
+
+const LIMITS = apiLimits.Signup;
+const USERNAME = new RegExp(LIMITS.username.pattern);
+const PASSWORD = LIMITS.password;
 
 /** Whole years from an ISO date to today, in the person's own calendar. */
 export function ageOn(birthdate: string, today = new Date()): number {
@@ -20,12 +25,15 @@ export function ageOn(birthdate: string, today = new Date()): number {
 
 function validate(values: Record<Field, string>): Partial<Record<Field, string>> {
   const errors: Partial<Record<Field, string>> = {};
-  if (!/^[A-Za-z0-9_.]{3,30}$/.test(values.username)) {
+  if (!USERNAME.test(values.username.trim())) {
     errors.username = 'Use 3–30 letters, digits, dots or underscores.';
   }
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email)) errors.email = 'Enter a valid email address.';
-  if (values.password.length < 8 || values.password.length > 128) {
-    errors.password = 'Use 8–128 characters.';
+  const email = values.email.trim();
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > LIMITS.email.maxLength) {
+    errors.email = 'Enter a valid email address.';
+  }
+  if (values.password.length < PASSWORD.minLength || values.password.length > PASSWORD.maxLength) {
+    errors.password = `Use ${PASSWORD.minLength}–${PASSWORD.maxLength} characters.`;
   }
   if (!/^\d{4}-\d{2}-\d{2}$/.test(values.birthdate)) errors.birthdate = 'Enter your date of birth.';
   else if (ageOn(values.birthdate) < 18) errors.birthdate = 'Friender is for adults: you must be 18 or older.';
@@ -87,7 +95,7 @@ export function SignupForm({ onAuthenticated }: { onAuthenticated?: (user: Me) =
         required
         hint={
           <>
-            At least 8 characters, hard to guess: a few unrelated words work well.
+            {`At least ${PASSWORD.minLength} characters, hard to guess: a few unrelated words work well.`}
             <PasswordStrength password={values.password} userInputs={[values.username, values.email]} />
           </>
         }

@@ -6,13 +6,12 @@ import {
 } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
 import type { Message } from '@/types/api';
+import { messagesKeys } from '@/lib/query-keys';
 
 export const MESSAGES_PAGE_SIZE = 50;
 
 type MessagesPage = { messages: Message[] };
 export type MessagesData = InfiniteData<MessagesPage, number | undefined>;
-
-export const messagesQueryKey = (matchId: number) => ['messages', matchId] as const;
 
 export function getMessages(matchId: number, before?: number): Promise<MessagesPage> {
   return api.get<MessagesPage>(`/api/matches/${matchId}/messages`, {
@@ -23,7 +22,7 @@ export function getMessages(matchId: number, before?: number): Promise<MessagesP
 /** Pages go newest first; each page is oldest-first inside, so `before` is its first id. */
 export function getMessagesQueryOptions(matchId: number) {
   return infiniteQueryOptions({
-    queryKey: messagesQueryKey(matchId),
+    queryKey: messagesKeys.match(matchId),
     queryFn: ({ pageParam }) => getMessages(matchId, pageParam),
     initialPageParam: undefined as number | undefined,
     getNextPageParam: (lastPage) =>
@@ -48,7 +47,7 @@ export function flattenMessages(data: InfiniteData<MessagesPage, unknown> | unde
 
 /** Puts a message that arrived (sent by us or pushed by the server) into its conversation. */
 export function addMessageToCache(queryClient: QueryClient, message: Message): void {
-  queryClient.setQueryData<MessagesData>(messagesQueryKey(message.match_id), (old) => {
+  queryClient.setQueryData<MessagesData>(messagesKeys.match(message.match_id), (old) => {
     if (!old || old.pages.length === 0) return old;
     const exists = old.pages.some((page) => page.messages.some((m) => m.id === message.id));
     const pages = exists

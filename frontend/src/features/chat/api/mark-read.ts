@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
+import { matchesKeys } from '@/lib/query-keys';
 
 export function markRead(matchId: number): Promise<void> {
   return api.post<void>(`/api/matches/${matchId}/read`);
@@ -10,6 +11,6 @@ export function useMarkRead() {
   return useMutation({
     mutationFn: markRead,
     // The unread badge in the matches list comes from the server.
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['matches'] }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: matchesKeys.all }),
   });
 }

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
 import type { Message } from '@/types/api';
+import { matchesKeys } from '@/lib/query-keys';
 import { addMessageToCache } from './get-messages';
 
 export function sendMessage({ matchId, body }: { matchId: number; body: string }): Promise<Message> {
@@ -13,7 +14,7 @@ export function useSendMessage() {
     mutationFn: sendMessage,
     onSuccess: (message) => {
       addMessageToCache(queryClient, message);
-      void queryClient.invalidateQueries({ queryKey: ['matches'] });
+      void queryClient.invalidateQueries({ queryKey: matchesKeys.all });
     },
   });
 }

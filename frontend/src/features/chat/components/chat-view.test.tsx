@@ -131,7 +131,7 @@ describe('ChatView', () => {
     expect(input).toHaveValue(text); // nothing cut
     const count = screen.getByText(/^2212\/2000/);
     expect(count).toHaveTextContent('Too long to send: remove 212 characters.');
-    expect(input).toHaveAccessibleDescription(count.textContent!);
+    expect(input).toHaveAccessibleDescription(count.textContent);
     expect(input).toBeInvalid();
     expect(send).toBeDisabled();
     await userEvent.keyboard('{Enter}');

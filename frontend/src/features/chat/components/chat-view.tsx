@@ -3,6 +3,7 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ErrorState, LoadingState } from '@/components/ui/states';
 import { ApiError } from '@/lib/api-client';
+import { apiLimits } from '@/lib/api-limits';
 import { endSentenceWith, formatTime } from '@/lib/format';
 import { usePageVisible } from '@/lib/use-page-visible';
 import type { Message } from '@/types/api';
@@ -10,7 +11,7 @@ import { flattenMessages, useMessages } from '../api/get-messages';
 import { useMarkRead } from '../api/mark-read';
 import { useSendMessage } from '../api/send-message';
 
-const MAX_BODY = 2000;
+const MAX_BODY = apiLimits.MessageCreate.body.maxLength;
 /** The composer shows its character count from this length on. */
 const COUNT_FROM = 1800;
 

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
 import type { Match, Profile } from '@/types/api';
-import { discoverQueryKey } from './get-discover';
+import { discoverKeys, matchesKeys } from '@/lib/query-keys';
 
 export type SwipeInput = { user_id: number; liked: boolean };
 
@@ -11,11 +11,11 @@ export function createSwipe(input: SwipeInput): Promise<{ match: Match | null }>
 
 /** Removes a decided card from the deck; when the batch runs out, asks the server for more. */
 export function dropFromDeck(queryClient: QueryClient, userId: number): void {
-  const data = queryClient.getQueryData<{ users: Profile[] }>(discoverQueryKey);
+  const data = queryClient.getQueryData<{ users: Profile[] }>(discoverKeys.all);
   if (!data) return;
   const users = data.users.filter((user) => user.id !== userId);
-  queryClient.setQueryData(discoverQueryKey, { users });
-  if (users.length === 0) void queryClient.invalidateQueries({ queryKey: discoverQueryKey });
+  queryClient.setQueryData(discoverKeys.all, { users });
+  if (users.length === 0) void queryClient.invalidateQueries({ queryKey: discoverKeys.all });
 }
 
 export function useCreateSwipe() {
@@ -24,7 +24,7 @@ export function useCreateSwipe() {
     mutationFn: createSwipe,
     onSuccess: (data, input) => {
       dropFromDeck(queryClient, input.user_id);
-      if (data.match) void queryClient.invalidateQueries({ queryKey: ['matches'] });
+      if (data.match) void queryClient.invalidateQueries({ queryKey: matchesKeys.all });
     },
   });
 }

@@ -1,8 +1,7 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
 import type { Profile } from '@/types/api';
-
-export const discoverQueryKey = ['discover'] as const;
+import { discoverKeys } from '@/lib/query-keys';
 
 export function getDiscover(limit = 20): Promise<{ users: Profile[] }> {
   return api.get<{ users: Profile[] }>('/api/discover', { params: { limit } });
@@ -10,7 +9,7 @@ export function getDiscover(limit = 20): Promise<{ users: Profile[] }> {
 
 export function getDiscoverQueryOptions(limit = 20) {
   return queryOptions({
-    queryKey: discoverQueryKey,
+    queryKey: discoverKeys.all,
     queryFn: () => getDiscover(limit),
     staleTime: 5 * 60_000,
   });

@@ -45,7 +45,7 @@ describe('ProfileCard keyboard', () => {
     renderWithProviders(<ProfileCard profile={buildProfile()} onDecide={onDecide} />);
 
     expect(screen.getByRole('heading', { name: 'Bob' })).toBeInTheDocument();
-    expect(screen.getByText('2 miles away')).toBeInTheDocument();
+    expect(screen.getByText('Within 2 miles')).toBeInTheDocument();
     expect(screen.getByText('hiking').closest('li')).toHaveClass('tag-shared');
     expect(screen.getByText('chess').closest('li')).not.toHaveClass('tag-shared');
 

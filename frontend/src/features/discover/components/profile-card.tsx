@@ -83,8 +83,8 @@ export function ProfileCard({
   /** The card itself, which can take focus (see DiscoverDeck). */
   ref?: Ref<HTMLElement>;
 }) {
+  // DiscoverDeck keys the card by the person's id, so each person starts at their first photo.
   const [photoIndex, setPhotoIndex] = useState(0);
-  useEffect(() => setPhotoIndex(0), [profile.id]);
   useSwipeKeys(keyboard && !disabled, onDecide);
   const drag = useDragDecision(onDecide, disabled);
 
@@ -153,9 +153,7 @@ export function ProfileCard({
           {typeof profile.age === 'number' && <span>{profile.age} years old</span>}
           {place && <span>{place}</span>}
           {profile.distance_miles !== undefined && (
-            <span>
-              {profile.distance_miles} {profile.distance_miles === 1 ? 'mile' : 'miles'} away
-            </span>
+            <span>Within {profile.distance_miles} miles</span>
           )}
         </p>
         {profile.bio && <p className="card-bio">{profile.bio}</p>}

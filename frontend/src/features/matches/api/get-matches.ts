@@ -1,15 +1,14 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
 import type { Match } from '@/types/api';
-
-export const matchesQueryKey = ['matches'] as const;
+import { matchesKeys } from '@/lib/query-keys';
 
 export function getMatches(): Promise<{ matches: Match[] }> {
   return api.get<{ matches: Match[] }>('/api/matches');
 }
 
 export function getMatchesQueryOptions() {
-  return queryOptions({ queryKey: matchesQueryKey, queryFn: getMatches });
+  return queryOptions({ queryKey: matchesKeys.all, queryFn: getMatches });
 }
 
 export function useMatches() {

@@ -1,9 +1,9 @@
 import { queryOptions, useQuery, type QueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
 import type { Photo } from '@/types/api';
+import { meKeys } from '@/lib/query-keys';
 
 export const MAX_PHOTOS = 6;
-export const myPhotosQueryKey = ['me', 'photos'] as const;
 
 export function getMyPhotos(): Promise<{ photos: Photo[] }> {
   return api.get<{ photos: Photo[] }>('/api/me/photos');
@@ -11,7 +11,7 @@ export function getMyPhotos(): Promise<{ photos: Photo[] }> {
 
 export function getMyPhotosQueryOptions() {
   return queryOptions({
-    queryKey: myPhotosQueryKey,
+    queryKey: meKeys.photos,
     queryFn: getMyPhotos,
     select: (data) => [...data.photos].sort((a, b) => a.position - b.position),
   });
@@ -23,7 +23,7 @@ export function useMyPhotos() {
 
 /** After any change to the photos: keep the list, and the `Me` that embeds it, current. */
 export function photosChanged(queryClient: QueryClient, photos?: Photo[]) {
-  if (photos) queryClient.setQueryData(myPhotosQueryKey, { photos });
-  else void queryClient.invalidateQueries({ queryKey: myPhotosQueryKey });
-  void queryClient.invalidateQueries({ queryKey: ['me'], exact: true });
+  if (photos) queryClient.setQueryData(meKeys.photos, { photos });
+  else void queryClient.invalidateQueries({ queryKey: meKeys.photos });
+  void queryClient.invalidateQueries({ queryKey: meKeys.all, exact: true });
 }

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { upload, type UploadProgress } from '@/lib/api-client';
+import { upload, type UploadProgress } from '@/lib/upload';
 import type { Photo } from '@/types/api';
 import { photosChanged } from './get-photos';
 

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type DragEvent } from 'react';
+import { useId, useRef, useState, type DragEvent } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { TrashIcon } from '@/components/ui/icons';
@@ -71,26 +71,46 @@ export function PhotoManager() {
   const patchUpload = (key: string, patch: Partial<UploadItem>) =>
     setUploads((current) => current.map((item) => (item.key === key ? { ...item, ...patch } : item)));
 
-  // Upload the queue one file at a time: the server keeps the order and the 6-photo limit.
-  const active = uploads.find((item) => item.status === 'uploading');
-  const next = uploads.find((item) => item.status === 'queued');
-  useEffect(() => {
-    if (active || !next) return;
-    patchUpload(next.key, { status: 'uploading', progress: 0 });
-    const onProgress = ({ fraction }: { fraction: number }) => patchUpload(next.key, { progress: fraction });
-    const run: Promise<Partial<UploadItem>> =
-      next.kind === 'photo'
-        ? uploadPhoto.mutateAsync({ file: next.file, onProgress }).then(() => ({}))
-        : uploadArchive.mutateAsync({ file: next.file, onProgress }).then((result) => {
-            const added = result.photos.length;
-            return { message: `${added} photo${added === 1 ? '' : 's'} added.`, skipped: result.skipped };
-          });
-    run.then(
-      (outcome) => patchUpload(next.key, { status: 'done', progress: 1, ...outcome }),
-      (error: unknown) =>
-        patchUpload(next.key, { status: 'failed', message: errorMessage(error), retryable: isRetryable(error) }),
-    );
-  }, [active?.key, next?.key]);
+  // Uploads run one file at a time, in the order they were added: the server keeps that order
+  // and the photo limit. The queue lives in a ref, drained by the handlers that fill it.
+  const queue = useRef<UploadItem[]>([]);
+  const draining = useRef(false);
+  const uploadOne = async (item: UploadItem): Promise<Partial<UploadItem>> => {
+    const onProgress = ({ fraction }: { fraction: number }) => patchUpload(item.key, { progress: fraction });
+    if (item.kind === 'photo') {
+      await uploadPhoto.mutateAsync({ file: item.file, onProgress });
+      return {};
+    }
+    const result = await uploadArchive.mutateAsync({ file: item.file, onProgress });
+    const added = result.photos.length;
+    return { message: `${added} photo${added === 1 ? '' : 's'} added.`, skipped: result.skipped };
+  };
+  const drain = async () => {
+    if (draining.current) return;
+    draining.current = true;
+    for (let item = queue.current.shift(); item; item = queue.current.shift()) {
+      patchUpload(item.key, { status: 'uploading', progress: 0 });
+      try {
+        const outcome = await uploadOne(item);
+        patchUpload(item.key, { status: 'done', progress: 1, ...outcome });
+      } catch (error) {
+        patchUpload(item.key, { status: 'failed', message: errorMessage(error), retryable: isRetryable(error) });
+      }
+    }
+    draining.current = false;
+  };
+  const enqueue = (items: UploadItem[]) => {
+    setUploads((current) => [...current.filter((item) => item.status !== 'done'), ...items]);
+    queue.current.push(...items);
+    void drain();
+  };
+  const newUpload = (file: File, kind: UploadItem['kind']): UploadItem => ({
+    key: `upload-${++uploadCounter}`,
+    file,
+    kind,
+    status: 'queued',
+    progress: 0,
+  });
 
   const addPhotoFiles = (files: File[]) => {
     setNotice(null);
@@ -109,24 +129,12 @@ export function PhotoManager() {
     }
     if (problems.length) setNotice(problems.join(' '));
     if (accepted.length === 0) return;
-    setUploads((current) => [
-      ...current.filter((item) => item.status !== 'done'),
-      ...accepted.map((file) => ({
-        key: `upload-${++uploadCounter}`,
-        file,
-        kind: 'photo' as const,
-        status: 'queued' as const,
-        progress: 0,
-      })),
-    ]);
+    enqueue(accepted.map((file) => newUpload(file, 'photo')));
   };
 
   const addArchive = (file: File) => {
     setNotice(null);
-    setUploads((current) => [
-      ...current.filter((item) => item.status !== 'done'),
-      { key: `upload-${++uploadCounter}`, file, kind: 'archive', status: 'queued', progress: 0 },
-    ]);
+    enqueue([newUpload(file, 'archive')]);
   };
 
   const onDrop = (event: DragEvent<HTMLDivElement>) => {
@@ -318,9 +326,12 @@ export function PhotoManager() {
                       <button
                         type="button"
                         className="link-btn"
-                        onClick={() =>
-                          patchUpload(item.key, { status: 'queued', progress: 0, message: undefined, retryable: undefined })
-                        }
+                        onClick={() => {
+                          const again = { ...item, status: 'queued' as const, progress: 0 };
+                          patchUpload(item.key, { ...again, message: undefined, retryable: undefined });
+                          queue.current.push(again);
+                          void drain();
+                        }}
                       >
                         Retry
                       </button>

@@ -1,15 +1,14 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
 import type { Me } from '@/types/api';
-
-export const meQueryKey = ['me'] as const;
+import { meKeys } from '@/lib/query-keys';
 
 export function getMe(): Promise<Me> {
   return api.get<Me>('/api/me');
 }
 
 export function getMeQueryOptions() {
-  return queryOptions({ queryKey: meQueryKey, queryFn: getMe });
+  return queryOptions({ queryKey: meKeys.all, queryFn: getMe });
 }
 
 export function useMe() {

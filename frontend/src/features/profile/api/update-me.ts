@@ -1,8 +1,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
-import type { Me } from '@/types/api';
-import { meQueryKey } from './get-me';
+import type { Me, ProfileUpdate } from '@/types/api';
+import { discoverKeys, meKeys } from '@/lib/query-keys';
 
+/** The profile form's values: every field of the PATCH body, filled or empty. */
 export type ProfileInput = {
   display_name: string;
   bio: string;
@@ -14,9 +15,7 @@ export type ProfileInput = {
   birthdate: string;
 };
 
-export type AgeRangeInput = { age_min: number; age_max: number };
-
-export function updateMe(input: Partial<ProfileInput & AgeRangeInput>): Promise<Me> {
+export function updateMe(input: ProfileUpdate): Promise<Me> {
   return api.patch<Me>('/api/me', input);
 }
 
@@ -25,9 +24,9 @@ export function useUpdateMe(options: { onSuccess?: (me: Me) => void } = {}) {
   return useMutation({
     mutationFn: updateMe,
     onSuccess: (me) => {
-      queryClient.setQueryData(meQueryKey, me);
+      queryClient.setQueryData(meKeys.all, me);
       // Who we may be shown to (and who is shown to us) depends on the profile.
-      void queryClient.invalidateQueries({ queryKey: ['discover'] });
+      void queryClient.invalidateQueries({ queryKey: discoverKeys.all });
       options.onSuccess?.(me);
     },
   });

@@ -2,6 +2,7 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { setAccessToken } from '@/lib/api-client';
+import { meKeys } from '@/lib/query-keys';
 import { buildCompleteMe, buildMe } from '@/testing/fixtures';
 import { jsonResponse, makeToken, mockFetch, renderWithProviders } from '@/testing/test-utils';
 import { ProfileForm } from './profile-form';
@@ -40,7 +41,7 @@ describe('ProfileForm', () => {
     });
     expect(screen.getByLabelText('Hobbies')).toHaveValue('');
     expect(within(screen.getByRole('list', { name: 'Hobbies added' })).getAllByRole('listitem')).toHaveLength(2);
-    await vi.waitFor(() => expect(queryClient.getQueryData(['me'])).toEqual(saved));
+    await vi.waitFor(() => expect(queryClient.getQueryData(meKeys.all)).toEqual(saved));
   });
 
   it('saves a half-finished profile: only the filled fields and the radius are sent', async () => {

@@ -4,11 +4,15 @@ import { Button } from '@/components/ui/button';
 import { PinIcon } from '@/components/ui/icons';
 import { FieldShell, TextAreaField, TextField, describedBy } from '@/components/ui/field';
 import { TagInput } from '@/components/ui/tag-input';
+import { apiLimits } from '@/lib/api-limits';
 import { formErrorsFrom } from '@/lib/form-errors';
-import type { Me } from '@/types/api';
+import type { Me, ProfileUpdate } from '@/types/api';
 import { useUpdateMe, type ProfileInput } from '../api/update-me';
 
 export const DEFAULT_RADIUS = 25;
+/** What the server accepts (PATCH /api/me), from its OpenAPI document. */
+const LIMITS = apiLimits.ProfileUpdate;
+const ZIP_PATTERN = new RegExp(LIMITS.zip_code.pattern);
 const FIELDS = [
   'display_name',
   'bio',
@@ -45,8 +49,8 @@ export function missingFieldsSentence(fields: string[]): string {
  * rejects an empty ZIP code or tag list. The radius slider always has a value, so it is always sent;
  * the bio is sent when written or when a saved one is being cleared.
  */
-function filledFields(values: ProfileInput, me: Me): Partial<ProfileInput> {
-  const body: Partial<ProfileInput> = {
+function filledFields(values: ProfileInput, me: Me): ProfileUpdate {
+  const body: ProfileUpdate = {
     display_name: values.display_name.trim(),
     friend_radius_miles: values.friend_radius_miles,
   };
@@ -95,7 +99,7 @@ export function ProfileForm({ me, onSaved }: { me: Me; onSaved?: (me: Me) => voi
     event.preventDefault();
     const errors: Record<string, string> = {};
     if (!values.display_name.trim()) errors.display_name = 'Tell people what to call you.';
-    if ((values.zip_code || me.zip_code) && !/^\d{5}$/.test(values.zip_code.trim())) {
+    if ((values.zip_code || me.zip_code) && !ZIP_PATTERN.test(values.zip_code.trim())) {
       errors.zip_code = 'Enter a 5-digit US ZIP code.';
     }
     // An emptied field is not sent, so a saved one would silently stay: say so instead.
@@ -124,7 +128,7 @@ export function ProfileForm({ me, onSaved }: { me: Me; onSaved?: (me: Me) => voi
         label="Display name"
         name="display_name"
         autoComplete="nickname"
-        maxLength={50}
+        maxLength={LIMITS.display_name.maxLength}
         value={values.display_name}
         onChange={(event) => set('display_name', event.target.value)}
         error={errorFor('display_name')}
@@ -133,15 +137,17 @@ export function ProfileForm({ me, onSaved }: { me: Me; onSaved?: (me: Me) => voi
         label="Bio"
         name="bio"
         rows={4}
-        maxLength={500}
+        maxLength={LIMITS.bio.maxLength}
         value={values.bio}
         onChange={(event) => set('bio', event.target.value)}
         error={errorFor('bio')}
-        hint={`${values.bio.length}/500`}
+        hint={`${values.bio.length}/${LIMITS.bio.maxLength}`}
       />
       <TagInput
         label="Hobbies"
         itemName="hobby"
+        max={LIMITS.hobbies.maxItems}
+        maxLength={LIMITS.hobbies.items.maxLength}
         placeholder="e.g. hiking, board games"
         value={values.hobbies}
         onChange={(tags) => set('hobbies', tags)}
@@ -150,6 +156,8 @@ export function ProfileForm({ me, onSaved }: { me: Me; onSaved?: (me: Me) => voi
       <TagInput
         label="Interests"
         itemName="interest"
+        max={LIMITS.interests.maxItems}
+        maxLength={LIMITS.interests.items.maxLength}
         placeholder="e.g. jazz, astronomy"
         value={values.interests}
         onChange={(tags) => set('interests', tags)}
@@ -192,8 +200,8 @@ export function ProfileForm({ me, onSaved }: { me: Me; onSaved?: (me: Me) => voi
             id={radiusId}
             className="range"
             type="range"
-            min={1}
-            max={250}
+            min={LIMITS.friend_radius_miles.minimum}
+            max={LIMITS.friend_radius_miles.maximum}
             step={1}
             value={values.friend_radius_miles}
             onChange={(event) => set('friend_radius_miles', Number(event.target.value))}

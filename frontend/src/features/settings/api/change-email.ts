@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
+import { meKeys } from '@/lib/query-keys';
 import type { Accepted } from '@/types/api';
 
 export type ChangeEmailInput = { password: string; email: string };
@@ -13,6 +14,6 @@ export function useChangeEmail() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: changeEmail,
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['me'] }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: meKeys.all }),
   });
 }

@@ -14,6 +14,7 @@ from flask import current_app
 
 from ..extensions import db
 from ..models import Block, Match, Message, Report, Swipe
+from ..relationships import member_of
 from ..storage import get_storage
 
 ARCHIVE_NAME = "friender-export.zip"
@@ -44,9 +45,7 @@ class _ChunkSink:
 def export_document(user):
     """The JSON part of the export: the person's own data and the conversations they were in."""
     swipes = db.session.scalars(sa.select(Swipe).where(Swipe.swiper_id == user.id).order_by(Swipe.id)).all()
-    matches = db.session.scalars(
-        sa.select(Match).where(sa.or_(Match.user_low_id == user.id, Match.user_high_id == user.id)).order_by(Match.id)
-    ).all()
+    matches = db.session.scalars(sa.select(Match).where(member_of(user.id)).order_by(Match.id)).all()
     messages = db.session.scalars(
         sa.select(Message).where(Message.match_id.in_([m.id for m in matches])).order_by(Message.id)
     ).all()

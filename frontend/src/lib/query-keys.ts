@@ -1,0 +1,24 @@
+// Every TanStack Query key, one factory per feature. A feature refreshes another's data after a
+// change of its own (a swipe that matched, a sent message, a saved profile) without importing
+// that feature: both name the key from here, so a key is spelled exactly once.
+//
+// Keys nest: invalidating `messagesKeys.all` also refreshes every `messagesKeys.match(id)`, and
+// `meKeys.photos` lives under `meKeys.all` (pass `exact: true` to touch `Me` alone).
+
+export const meKeys = {
+  all: ['me'] as const,
+  photos: ['me', 'photos'] as const,
+};
+
+export const discoverKeys = {
+  all: ['discover'] as const,
+};
+
+export const matchesKeys = {
+  all: ['matches'] as const,
+};
+
+export const messagesKeys = {
+  all: ['messages'] as const,
+  match: (matchId: number) => ['messages', matchId] as const,
+};

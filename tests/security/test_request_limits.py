@@ -1,0 +1,85 @@
+"""Huge or malformed bodies cost the server little: per-route body caps, bounded error bodies,
+and malformed requests counted against the address."""
+
+import io
+import json
+import time
+
+import pytest
+
+from tests.backend import photo_files as files
+from tests.backend.support import NYC_PROFILE
+
+MB = 1024 * 1024
+
+
+def unknown_keys(count):
+    return {f"unknown_key_{index:07d}": "x" for index in range(count)}
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("post", "/api/auth/login"), ("post", "/api/auth/signup"), ("patch", "/api/me"), ("post", "/api/swipes")],
+)
+def test_a_json_body_over_64_kb_is_a_small_413_before_it_is_parsed(client, make_user, method, path):
+    user = make_user()
+    body = json.dumps(unknown_keys(120_000))  # about 3 MB
+    assert len(body) > 2 * MB
+
+    started = time.monotonic()
+    response = getattr(client, method)(path, data=body, content_type="application/json", headers=user.headers)
+
+    assert response.status_code == 413 and response.get_json()["error"] == "payload_too_large"
+    assert len(response.data) < 512 and time.monotonic() - started < 2
+
+
+def test_a_body_without_content_length_is_capped_too(client):
+    body = json.dumps(unknown_keys(20_000)).encode()
+    response = client.post(
+        "/api/auth/login",
+        input_stream=io.BytesIO(body),
+        headers={"Content-Type": "application/json", "Transfer-Encoding": "chunked"},
+        environ_base={"wsgi.input_terminated": True},  # what gunicorn sets for a chunked body
+    )
+    assert response.status_code == 413
+
+
+def test_unknown_keys_under_the_cap_report_a_bounded_list_of_fields(client):
+    body = {"username": "someone", "password": "whatever1", **{f"k{'x' * 300}{index}": 1 for index in range(150)}}
+    assert len(json.dumps(body)) < 64 * 1024
+
+    response = client.post("/api/auth/login", json=body)
+
+    assert response.status_code == 422
+    fields = response.get_json()["fields"]
+    assert 1 <= len(fields) <= 20
+    assert all(len(name) <= 100 and len(messages) <= 5 for name, messages in fields.items())
+    assert len(response.data) < 8 * 1024
+
+
+def test_uploads_still_take_large_bodies(client, make_user):
+    user = make_user(profile=NYC_PROFILE)
+    big = files.jpeg(size=(3000, 3000), quality=100)
+    assert len(big) > 64 * 1024
+    response = client.post(
+        "/api/me/photos",
+        data={"file": [(io.BytesIO(big), "big.jpg")]},
+        headers=user.headers,
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 201, response.get_json()
+
+
+@pytest.mark.app_config(MALFORMED_REQUEST_LIMIT="3 per minute")
+def test_malformed_requests_count_toward_the_addresses_limit(client, make_user):
+    user = make_user()
+    assert client.get("/api/me", headers=user.headers).status_code == 200  # good requests are not counted
+    assert client.get("/api/me", headers=user.headers).status_code == 200
+    for bad in ({"username": 5}, {"nope": 1}, {}):
+        assert client.post("/api/auth/login", json=bad).status_code == 422
+
+    limited = client.get("/api/me", headers=user.headers)
+
+    assert limited.status_code == 429 and limited.get_json()["error"] == "rate_limited"
+    other_address = client.get("/api/me", headers=user.headers, environ_base={"REMOTE_ADDR": "10.9.8.7"})
+    assert other_address.status_code == 200
