@@ -26,7 +26,9 @@ def cap_request_body():
     view = current_app.view_functions.get(request.endpoint)
     if getattr(view, "allows_large_body", False):
         return
-    limit = current_app.config["MAX_JSON_BODY_BYTES"]
+    # MAX_CONTENT_LENGTH stays the ceiling for every route, the small cap only lowers it.
+    config = current_app.config
+    limit = min(config["MAX_JSON_BODY_BYTES"], config["MAX_CONTENT_LENGTH"] or config["MAX_JSON_BODY_BYTES"])
     request.max_content_length = limit
     if request.content_length is None and request.environ.get("wsgi.input_terminated"):
         # A chunked body has no length to check up front, and Werkzeug's stream would silently

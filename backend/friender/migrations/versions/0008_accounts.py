@@ -11,7 +11,7 @@ existing has a birthdate or a verified address yet, so the rebuild at the end in
 until they add them.
 
 Revision ID: 0008_accounts
-Revises: 0006_sqlite_autoincrement
+Revises: 0007_hardening
 Create Date: 2026-12-03
 """
 
