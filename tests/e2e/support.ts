@@ -118,13 +118,17 @@ export async function mailedLink(to: string, path: '/verify-email' | '/reset-pas
   return new URL(link!).pathname + new URL(link!).search;
 }
 
-/** Opens the verification mail in another tab, as a person clicks the link in their inbox. */
+/**
+ * Opens the verification mail's link in a browser of its own (as on a phone's mail app), so the
+ * tabs of the person's session, which share one event stream, are left as they were.
+ */
 export async function verifyEmail(page: Page, who: Person): Promise<void> {
   const link = await mailedLink(who.email, '/verify-email');
-  const tab = await page.context().newPage();
-  await tab.goto(link);
-  await expect(tab.getByText(`${who.email} is confirmed`)).toBeVisible();
-  await tab.close();
+  const elsewhere = await page.context().browser()!.newContext({ baseURL: test.info().project.use.baseURL });
+  const mailApp = await elsewhere.newPage();
+  await mailApp.goto(link);
+  await expect(mailApp.getByText(`${who.email} is confirmed`)).toBeVisible();
+  await elsewhere.close();
 }
 
 export async function signUp(page: Page, who: Person, { verify = true } = {}): Promise<void> {
