@@ -6,11 +6,10 @@ PORT ?= 5000
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app friender
-# One process while events fan out in-process; with REDIS_URL set, several processes share Redis.
-WORKERS ?= $(if $(REDIS_URL),4,1)
-THREADS ?= 32
+# One gevent worker while events fan out in-process; with REDIS_URL set, one per core shares Redis.
+WORKERS ?= $(if $(REDIS_URL),2,1)
 
-.PHONY: install install-test install-bench run dev migrate seed frontend test lint test-backend test-frontend test-e2e loadtest bench-discovery bench-messages clean
+.PHONY: install install-test install-bench run dev migrate seed frontend test lint test-backend test-frontend test-e2e loadtest bench-discovery bench-messages bench-overhead bench-streams lighthouse clean
 
 # What the app needs to run; the test and bench extras come with the targets that use them.
 install: $(VENV)/.installed
@@ -64,7 +63,7 @@ seed: migrate
 run: install frontend
 	@if [ -f seed.py ]; then $(BIN)/python seed.py --migrate --if-empty; else $(FLASK) db upgrade; fi
 	@echo "Friender on http://127.0.0.1:$(PORT) (API docs: http://127.0.0.1:$(PORT)/api/docs)"
-	$(BIN)/gunicorn -c python:friender.gunicorn_config --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --threads $(THREADS) \
+	$(BIN)/gunicorn -c python:friender.gunicorn_config --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
 		--access-logfile - 'friender:create_app()'
 
 dev: install migrate
@@ -110,6 +109,22 @@ bench-discovery: install-bench
 # open streams to a gthread worker; see bench/README.md.
 bench-messages: install-bench
 	$(BIN)/python bench/messages.py
+
+# What the app adds to the SQL of each hot endpoint, and swipe vs bare throughput under gunicorn
+# (PostgreSQL + Redis on loopback, about 3 minutes); see bench/README.md.
+bench-overhead: install-bench
+	$(BIN)/python bench/overhead.py
+
+# Lighthouse (mobile) scores of the main pages, served by gunicorn on loopback: not a CI gate.
+lighthouse: install-test frontend
+	cd bench/lighthouse && npm ci --no-audit --no-fund && node run.mjs
+
+# N open event streams against gevent workers (PostgreSQL + Redis on loopback): API latency with
+# and without them, delivery among them, memory per stream; see bench/README.md.
+STREAMS ?= 10000
+
+bench-streams: install-bench
+	$(BIN)/python bench/streams.py --streams $(STREAMS)
 
 clean:
 	rm -rf $(VENV) frontend/dist frontend/node_modules tests/e2e/node_modules

@@ -30,7 +30,7 @@ from friender.auth.service import hash_password
 from friender.discovery.index import rebuild_search_index
 from friender.extensions import db
 from friender.geo import all_zip_places, distance_miles, lookup_zip
-from friender.models import Match, Message, Swipe, User
+from friender.models import Hangout, Match, Message, Swipe, User
 from friender.photos.service import add_photos_from_bytes
 from friender.relationships import ordered_pair
 
@@ -244,7 +244,7 @@ def likely_first_cards(demo, count, sample=3000):
 
 
 def seed_interest_in_demo(demo, rng):
-    """A few people already said yes to the demo account; one of them is a match with a chat."""
+    """A few people already said yes to the demo account; one of them is a match with a chat and a plan."""
     if db.session.scalar(sa.select(sa.func.count()).select_from(Swipe).where(Swipe.swipee_id == demo.id)):
         return
     admirers = likely_first_cards(demo, count=6)
@@ -272,7 +272,32 @@ def seed_interest_in_demo(demo, rng):
         sender = demo if from_demo else friend
         db.session.add(Message(match_id=match.id, sender_id=sender.id, body=line.format(tag=tag), created_at=sent_at))
         match.last_activity_at = sent_at
+    db.session.add(accepted_hangout(match, friend, tag, now))
     db.session.commit()
+
+
+def accepted_hangout(match, proposer, tag, now):
+    """The plan the friend proposed and the demo account accepted: Saturday afternoon, two hours."""
+    saturday = (now + timedelta(days=(5 - now.weekday()) % 7 or 7)).replace(hour=15, minute=0, second=0, microsecond=0)
+    options = [
+        {
+            "starts_at": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "ends_at": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+        for start in (saturday, saturday + timedelta(days=1))
+    ]
+    return Hangout(
+        match_id=match.id,
+        proposer_id=proposer.id,
+        activity=tag.capitalize(),
+        options=options,
+        place_kind="park",
+        note="Let's meet at the main entrance.",
+        status=Hangout.ACCEPTED,
+        accepted_option=0,
+        accepted_at=now,
+        created_at=now - timedelta(minutes=30),
+    )
 
 
 def main(argv=None):

@@ -390,7 +390,10 @@ class Size:
     def __init__(self, count, url, rng):
         self.count, self.url = count, url
         recreate_database(url)
-        self.app = create_app({"FRIENDER_ENV": "testing", "SQLALCHEMY_DATABASE_URI": url})
+        # Loading a large data set takes single statements longer than a request's timeout.
+        self.app = create_app(
+            {"FRIENDER_ENV": "testing", "SQLALCHEMY_DATABASE_URI": url, "DATABASE_STATEMENT_TIMEOUT_SECONDS": 0}
+        )
         with self.app.app_context():
             upgrade()
         self.engine = sa.create_engine(url)

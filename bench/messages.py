@@ -9,7 +9,7 @@ event on B's stream (a reader thread timestamps each event as it arrives). The b
 in the same run is the POST's own round trip: the least any design that learns about a message
 from its sender's request could take. Target: delivery p95 ≤ 50 ms.
 
-Part 2 starts one process with one gthread worker and --threads threads and measures
+Part 2 starts one process with one worker (gevent since issue 14: --threads is ignored) and measures
 GET /api/health while 0, half, all-but-one and all of the threads hold open streams, to show
 how many streams a worker can hold before other requests wait.
 
@@ -199,7 +199,7 @@ def stream_capacity(args, env):
         users = [
             sign_up(process.base_url, f"bench_s{i}_{run}", args.database_url) for i in range(-(-threads // per_user))
         ]
-        print(f"Part 2: one gthread worker with {threads} threads; GET /api/health while streams are open")
+        print(f"Part 2: one gevent worker; GET /api/health while {threads} streams and fewer are open")
         for target in sorted({0, threads // 2, threads - 1, threads}):
             while len(streams) < target:
                 user = users[len(streams) // per_user]
@@ -235,7 +235,7 @@ def main():
         "MESSAGE_RATE_LIMIT": "100000 per minute",
         "SIGNUP_RATE_LIMIT": "1000 per hour",
     }
-    print(f"PostgreSQL {args.database_url.rsplit('@', 1)[-1]}, Redis {args.redis_url}, gunicorn gthread")
+    print(f"PostgreSQL {args.database_url.rsplit('@', 1)[-1]}, Redis {args.redis_url}, gunicorn gevent")
     met = delivery_latency(args, env)
     stream_capacity(args, env)
     sys.exit(0 if met else 1)

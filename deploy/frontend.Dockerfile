@@ -8,6 +8,9 @@ COPY frontend/ ./
 RUN npm run build
 
 FROM nginx:1.27-alpine
+# Each open event stream takes two connections (browser and backend): allow many thousands.
+RUN sed -i -e 's/worker_connections .*;/worker_connections 40000;/' \
+        -e 's/^worker_processes .*;/&\nworker_rlimit_nofile 100000;/' /etc/nginx/nginx.conf
 COPY deploy/nginx.conf /etc/nginx/conf.d/default.conf
 COPY --from=build /src/dist /usr/share/nginx/html
 EXPOSE 80

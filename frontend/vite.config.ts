@@ -39,5 +39,7 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}'],
     restoreMocks: true,
     css: false,
+    // Typing tests take a few seconds of CPU each: on a loaded 2-core CI machine 5 s is not enough.
+    testTimeout: 20_000,
   },
 });

@@ -10,9 +10,10 @@ from werkzeug.routing import IntegerConverter
 from . import models  # noqa: F401  (registers the tables with SQLAlchemy before migrations run)
 from .commands import storage_cli
 from .config import config_class
+from .database import init_app as init_database_timeouts
 from .errors import register_error_handlers, register_jwt_handlers
 from .extensions import api, bcrypt, cors, db, jwt, limiter, migrate
-from .json import OrjsonProvider
+from .json_provider import use_strict_json
 from .mail import init_app as init_mail
 from .request_limits import init_app as init_request_limits
 from .schemas import MAX_DATABASE_ID, ErrorSchema
@@ -42,13 +43,14 @@ def create_app(config=None, instance_path=None):
     settings = config_class(config if isinstance(config, str) else overrides.get("FRIENDER_ENV"))
 
     app = Flask(__name__, static_folder=None, instance_path=instance_path)
-    app.json = OrjsonProvider(app)
+    use_strict_json(app)
     app.url_map.converters["int"] = DatabaseIdConverter
     app.config.from_object(settings)
     app.config.update(overrides)
     settings.finalize(app)
 
     init_request_limits(app)
+    init_database_timeouts(app)
     _init_extensions(app)
     init_storage(app)
     init_mail(app)
@@ -132,6 +134,7 @@ def _register_blueprints(app):
     from .discovery.commands import cli as discovery_cli
     from .discovery.routes import blp as discovery_blp
     from .events.routes import blp as events_blp
+    from .hangouts.routes import blp as hangouts_blp
     from .matches.routes import blp as matches_blp
     from .messages.routes import blp as messages_blp
     from .photos.routes import blp as photos_blp
@@ -149,6 +152,7 @@ def _register_blueprints(app):
         matches_blp,
         safety_blp,
         messages_blp,
+        hangouts_blp,
         events_blp,
         account_blp,
         health.blp,

@@ -39,6 +39,12 @@ class BaseConfig:
     # Bound parameters (password hashes, token ids, message bodies) never reach a log line or an
     # exception message, even with SQLALCHEMY_ECHO on.
     SQLALCHEMY_ENGINE_OPTIONS = {"hide_parameters": True}
+    # PostgreSQL timeouts (see friender/database.py): connecting, a query on the server, waiting
+    # for a pooled connection, and silence on the socket (a server that accepts but never answers).
+    DATABASE_CONNECT_TIMEOUT_SECONDS = _env_int("DATABASE_CONNECT_TIMEOUT_SECONDS", 5)
+    DATABASE_STATEMENT_TIMEOUT_SECONDS = _env_int("DATABASE_STATEMENT_TIMEOUT_SECONDS", 10)
+    DATABASE_POOL_TIMEOUT_SECONDS = _env_int("DATABASE_POOL_TIMEOUT_SECONDS", 5)
+    DATABASE_WAIT_TIMEOUT_SECONDS = _env_int("DATABASE_WAIT_TIMEOUT_SECONDS", 15)
 
     JWT_SECRET_KEY = _env("JWT_SECRET_KEY")
     JWT_ALGORITHM = "HS256"
@@ -69,6 +75,8 @@ class BaseConfig:
     PASSWORD_RESET_RATE_LIMIT = _env("PASSWORD_RESET_RATE_LIMIT", "10 per hour")
     PASSWORD_RESET_EMAIL_RATE_LIMIT = _env("PASSWORD_RESET_EMAIL_RATE_LIMIT", "3 per hour")
     VERIFY_RESEND_RATE_LIMIT = _env("VERIFY_RESEND_RATE_LIMIT", "3 per hour")
+    # The browser sends one typing signal every few seconds while someone types.
+    TYPING_RATE_LIMIT = _env("TYPING_RATE_LIMIT", "30 per minute")
     # Changes of one's ZIP code or friend radius allowed in any LOCATION_CHANGE_WINDOW: each one
     # is a new vantage point for reading other people's distances.
     LOCATION_CHANGE_LIMIT = _env_int("LOCATION_CHANGE_LIMIT", 5)

@@ -3,16 +3,14 @@
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .extensions import db
+# NEVER_REUSE_IDS is applied to every table by the models' base; models that name it still work.
+from .extensions import NEVER_REUSE_IDS, db  # noqa: F401
 
 REQUIRED_PROFILE_FIELDS = ("display_name", "hobbies", "interests", "zip_code", "friend_radius_miles", "birthdate")
 ADULT_AGE = 18
 OLDEST_AGE = 99
-
-# On SQLite, a deleted row's id would go to the next insert: a deleted account's tokens would then
-# name the next person to sign up (migration 0006). PostgreSQL's sequences never go back.
-NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
 
 
 def utcnow():
@@ -29,42 +27,53 @@ class User(db.Model):
 
     __tablename__ = "users"
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    username = sa.Column(sa.String(30), nullable=False)
-    email = sa.Column(sa.String(254), nullable=False)
-    password_hash = sa.Column(sa.String(128), nullable=False)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(30))
+    email: Mapped[str] = mapped_column(sa.String(254))
+    password_hash: Mapped[str] = mapped_column(sa.String(128))
 
-    display_name = sa.Column(sa.String(50))
-    bio = sa.Column(sa.String(500), nullable=False, default="")
-    hobbies = sa.Column(sa.JSON, nullable=False, default=list)
-    interests = sa.Column(sa.JSON, nullable=False, default=list)
-    zip_code = sa.Column(sa.String(5))
-    city = sa.Column(sa.String(64))
-    state = sa.Column(sa.String(2))
-    latitude = sa.Column(sa.Float)
-    longitude = sa.Column(sa.Float)
-    friend_radius_miles = sa.Column(sa.Integer)
-    birthdate = sa.Column(sa.Date)
+    display_name: Mapped[str | None] = mapped_column(sa.String(50))
+    bio: Mapped[str] = mapped_column(sa.String(500), default="")
+    hobbies: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    interests: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    zip_code: Mapped[str | None] = mapped_column(sa.String(5))
+    city: Mapped[str | None] = mapped_column(sa.String(64))
+    state: Mapped[str | None] = mapped_column(sa.String(2))
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    friend_radius_miles: Mapped[int | None]
+    birthdate: Mapped[date | None]
     # The ages this person wants to meet; discovery applies it both ways, like the radius.
-    age_min = sa.Column(sa.SmallInteger, nullable=False, default=ADULT_AGE, server_default=str(ADULT_AGE))
-    age_max = sa.Column(sa.SmallInteger, nullable=False, default=OLDEST_AGE, server_default=str(OLDEST_AGE))
+    age_min: Mapped[int] = mapped_column(sa.SmallInteger, default=ADULT_AGE, server_default=str(ADULT_AGE))
+    age_max: Mapped[int] = mapped_column(sa.SmallInteger, default=OLDEST_AGE, server_default=str(OLDEST_AGE))
 
-    email_verified_at = sa.Column(sa.DateTime(timezone=True))
+    email_verified_at: Mapped[datetime | None]
     # An address the person asked to switch to; it replaces ``email`` once its link is followed.
-    pending_email = sa.Column(sa.String(254))
+    pending_email: Mapped[str | None] = mapped_column(sa.String(254))
     # Tokens carry the generation they were issued in; a password reset or change moves it on, which
     # revokes every earlier token except those of ``kept_session`` (the session that changed it).
-    token_generation = sa.Column(sa.Integer, nullable=False, default=0, server_default="0")
-    kept_session = sa.Column(sa.String(36))
+    token_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    kept_session: Mapped[str | None] = mapped_column(sa.String(36))
+    # How many different people confirmed meeting this person after a hangout, both sides
+    # agreeing; kept as a counter so every profile shown carries it without another query.
+    met_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
-    created_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
-    updated_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    # The shown photos in display order; ``selectinload(User.photos)`` fetches them for a whole
+    # page in one query.
+    photos: Mapped[list["Photo"]] = relationship(
+        primaryjoin=lambda: sa.and_(User.id == Photo.user_id, Photo.status == Photo.READY),
+        order_by=lambda: (Photo.position, Photo.id),
+        viewonly=True,
+        lazy="select",
+    )
 
     __table_args__ = (
         sa.Index("uq_users_username_lower", sa.func.lower(username), unique=True),
         sa.Index("uq_users_email_lower", sa.func.lower(email), unique=True),
-        sa.Index("ix_users_latitude_longitude", latitude, longitude),
-        NEVER_REUSE_IDS,
+        sa.Index("ix_users_latitude_longitude", "latitude", "longitude"),
     )
 
     @property
@@ -110,11 +119,11 @@ class LocationChange(db.Model):
 
     __tablename__ = "location_changes"
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
-    changed_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    __table_args__ = (sa.Index("ix_location_changes_user_id_changed_at", "user_id", "changed_at"), NEVER_REUSE_IDS)
+    __table_args__ = (sa.Index("ix_location_changes_user_id_changed_at", "user_id", "changed_at"),)
 
 
 class RevokedToken(db.Model):
@@ -122,10 +131,10 @@ class RevokedToken(db.Model):
 
     __tablename__ = "revoked_tokens"
 
-    jti = sa.Column(sa.String(64), primary_key=True)
-    token_type = sa.Column(sa.String(10), nullable=False)
-    user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
-    expires_at = sa.Column(sa.DateTime(timezone=True), nullable=False, index=True)
+    jti: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    token_type: Mapped[str] = mapped_column(sa.String(10))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class AccountToken(db.Model):
@@ -139,14 +148,14 @@ class AccountToken(db.Model):
 
     VERIFY_EMAIL, RESET_PASSWORD = "verify_email", "reset_password"
 
-    digest = sa.Column(sa.String(64), primary_key=True)
-    user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
-    purpose = sa.Column(sa.String(20), nullable=False)
+    digest: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(sa.String(20))
     # The address a verification token confirms (the current one, or the one switched to).
-    email = sa.Column(sa.String(254))
-    created_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
-    expires_at = sa.Column(sa.DateTime(timezone=True), nullable=False)
-    used_at = sa.Column(sa.DateTime(timezone=True))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
 
     __table_args__ = (sa.CheckConstraint("purpose IN ('verify_email', 'reset_password')", name="purpose"),)
 
@@ -160,17 +169,17 @@ class OutboxMail(db.Model):
 
     __tablename__ = "outbox_mails"
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    to_address = sa.Column(sa.String(254), nullable=False)
-    subject = sa.Column(sa.String(200), nullable=False)
-    text_body = sa.Column(sa.Text, nullable=False)
-    html_body = sa.Column(sa.Text, nullable=False)
-    created_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
-    attempts = sa.Column(sa.Integer, nullable=False, default=0)
-    next_attempt_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
-    claimed_until = sa.Column(sa.DateTime(timezone=True))
-    last_error = sa.Column(sa.String(200))
-    sent_at = sa.Column(sa.DateTime(timezone=True))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to_address: Mapped[str] = mapped_column(sa.String(254))
+    subject: Mapped[str] = mapped_column(sa.String(200))
+    text_body: Mapped[str] = mapped_column(sa.Text)
+    html_body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_until: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(sa.String(200))
+    sent_at: Mapped[datetime | None]
 
     __table_args__ = (
         # Unsent mail is little: this small index finds what is due without reading the sent ones.
@@ -180,7 +189,6 @@ class OutboxMail(db.Model):
             postgresql_where=sa.text("sent_at IS NULL"),
             sqlite_where=sa.text("sent_at IS NULL"),
         ),
-        NEVER_REUSE_IDS,
     )
 
 
@@ -189,16 +197,15 @@ class Swipe(db.Model):
 
     __tablename__ = "swipes"
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    swiper_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
-    swipee_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
-    liked = sa.Column(sa.Boolean, nullable=False)
-    created_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    swiper_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    swipee_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    liked: Mapped[bool]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (
         sa.UniqueConstraint("swiper_id", "swipee_id", name="uq_swipes_swiper_id_swipee_id"),
         sa.Index("ix_swipes_swipee_id_liked", "swipee_id", "liked"),
-        NEVER_REUSE_IDS,
     )
 
 
@@ -207,17 +214,16 @@ class Match(db.Model):
 
     __tablename__ = "matches"
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    user_low_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
-    user_high_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
-    matched_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_low_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    user_high_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    matched_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Bumped by every message, so "newest activity first" is one indexed sort.
-    last_activity_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
+    last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (
         sa.UniqueConstraint("user_low_id", "user_high_id", name="uq_matches_user_low_id_user_high_id"),
         sa.CheckConstraint("user_low_id < user_high_id", name="ordered_pair"),
-        NEVER_REUSE_IDS,
     )
 
     def other_user_id(self, user_id):
@@ -230,9 +236,9 @@ class Block(db.Model):
 
     __tablename__ = "blocks"
 
-    blocker_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    blocked_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
-    created_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
+    blocker_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    blocked_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Report(db.Model):
@@ -240,16 +246,13 @@ class Report(db.Model):
 
     __tablename__ = "reports"
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    reporter_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
-    reported_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
-    reason = sa.Column(sa.String(1000), nullable=False)
-    created_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reporter_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    reported_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(sa.String(1000))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    __table_args__ = (
-        sa.UniqueConstraint("reporter_id", "reported_id", name="uq_reports_reporter_id_reported_id"),
-        NEVER_REUSE_IDS,
-    )
+    __table_args__ = (sa.UniqueConstraint("reporter_id", "reported_id", name="uq_reports_reporter_id_reported_id"),)
 
 
 class Message(db.Model):
@@ -257,12 +260,12 @@ class Message(db.Model):
 
     __tablename__ = "messages"
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    match_id = sa.Column(sa.Integer, sa.ForeignKey("matches.id", ondelete="CASCADE"), nullable=False)
-    sender_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
-    body = sa.Column(sa.String(2000), nullable=False)
-    created_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
-    read_at = sa.Column(sa.DateTime(timezone=True))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    match_id: Mapped[int] = mapped_column(sa.ForeignKey("matches.id", ondelete="CASCADE"))
+    sender_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    body: Mapped[str] = mapped_column(sa.String(2000))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None]
 
     __table_args__ = (
         sa.Index("ix_messages_match_id_id", "match_id", "id"),
@@ -274,8 +277,69 @@ class Message(db.Model):
             postgresql_where=sa.text("read_at IS NULL"),
             sqlite_where=sa.text("read_at IS NULL"),
         ),
-        NEVER_REUSE_IDS,
     )
+
+
+class Hangout(db.Model):
+    """A plan one member of a match proposes: an activity, 1–3 time options and a kind of public place.
+
+    The other member accepts one option or declines; either may cancel. It goes when the match
+    goes (unmatch, block, account deletion).
+    """
+
+    __tablename__ = "hangouts"
+
+    PROPOSED, ACCEPTED, DECLINED, CANCELLED = "proposed", "accepted", "declined", "cancelled"
+    STATUSES = (PROPOSED, ACCEPTED, DECLINED, CANCELLED)
+    PLACE_KINDS = ("cafe", "park", "bar", "gym", "museum", "online", "other")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    match_id: Mapped[int] = mapped_column(sa.ForeignKey("matches.id", ondelete="CASCADE"), index=True)
+    proposer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    activity: Mapped[str] = mapped_column(sa.String(80))
+    # [{"starts_at": ISO UTC, "ends_at": ISO UTC}, ...]: 1–3 options, validated on the way in.
+    options: Mapped[list[dict]] = mapped_column(sa.JSON)
+    place_kind: Mapped[str] = mapped_column(sa.String(10))
+    note: Mapped[str] = mapped_column(sa.String(500), default="")
+    status: Mapped[str] = mapped_column(sa.String(10), default=PROPOSED)
+    accepted_option: Mapped[int | None] = mapped_column(sa.SmallInteger)
+    accepted_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        sa.CheckConstraint("status IN ('proposed', 'accepted', 'declined', 'cancelled')", name="status"),
+        sa.CheckConstraint(
+            "place_kind IN ('cafe', 'park', 'bar', 'gym', 'museum', 'online', 'other')", name="place_kind"
+        ),
+        sa.CheckConstraint("(status = 'accepted') = (accepted_option IS NOT NULL)", name="accepted_option"),
+    )
+
+
+class HangoutConfirmation(db.Model):
+    """One member's "we met" about an accepted hangout, given once after its end."""
+
+    __tablename__ = "hangout_confirmations"
+
+    hangout_id: Mapped[int] = mapped_column(sa.ForeignKey("hangouts.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Meeting(db.Model):
+    """Two people who both confirmed meeting; kept after an unmatch, so ``met_count`` stays true.
+
+    The pair is stored in id order, once, however many hangouts they confirm.
+    """
+
+    __tablename__ = "meetings"
+
+    user_low_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    user_high_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    met_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (sa.CheckConstraint("user_low_id < user_high_id", name="ordered_pair"),)
 
 
 class Photo(db.Model):
@@ -291,22 +355,21 @@ class Photo(db.Model):
 
     PENDING, READY = "pending", "ready"
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
-    storage_key = sa.Column(sa.String(36), nullable=False, unique=True)
-    status = sa.Column(sa.String(10), nullable=False, default=READY)
-    content_type = sa.Column(sa.String(32))
-    width = sa.Column(sa.Integer)
-    height = sa.Column(sa.Integer)
-    blurhash = sa.Column(sa.String(64))
-    position = sa.Column(sa.Integer, nullable=False, default=0)
-    created_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    storage_key: Mapped[str] = mapped_column(sa.String(36), unique=True)
+    status: Mapped[str] = mapped_column(sa.String(10), default=READY)
+    content_type: Mapped[str | None] = mapped_column(sa.String(32))
+    width: Mapped[int | None]
+    height: Mapped[int | None]
+    blurhash: Mapped[str | None] = mapped_column(sa.String(64))
+    position: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (
         sa.CheckConstraint("status IN ('pending', 'ready')", name="status"),
         sa.Index("ix_photos_user_id_position", "user_id", "position"),
         sa.Index("ix_photos_status_created_at", "status", "created_at"),
-        NEVER_REUSE_IDS,
     )
 
     @property
@@ -330,17 +393,6 @@ class Photo(db.Model):
         return [self.main_key, self.thumb_key, self.upload_key]
 
 
-# A user's shown photos in display order; ``selectinload(User.photos)`` fetches them for a whole
-# page in one query.
-User.photos = db.relationship(
-    Photo,
-    primaryjoin=sa.and_(User.id == Photo.user_id, Photo.status == Photo.READY),
-    order_by=(Photo.position, Photo.id),
-    viewonly=True,
-    lazy="select",
-)
-
-
 class Tag(db.Model):
     """A hobby or interest as discovery knows it: lower-cased, one row per distinct spelling.
 
@@ -351,11 +403,11 @@ class Tag(db.Model):
 
     __tablename__ = "tags"
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    name = sa.Column(sa.String(30), nullable=False, unique=True)
-    bit = sa.Column(sa.SmallInteger, unique=True)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(30), unique=True)
+    bit: Mapped[int | None] = mapped_column(sa.SmallInteger, unique=True)
 
-    __table_args__ = (sa.CheckConstraint("bit >= 0 AND bit < 63", name="bit_range"), NEVER_REUSE_IDS)
+    __table_args__ = (sa.CheckConstraint("bit >= 0 AND bit < 63", name="bit_range"),)
 
 
 class SearchGeometry:
@@ -363,18 +415,18 @@ class SearchGeometry:
     vector of the ZIP centroid and the cosine of their radius, so "within both radii" is two
     comparisons of one dot product."""
 
-    lat_band = sa.Column(sa.SmallInteger, nullable=False)
-    longitude = sa.Column(sa.Float, nullable=False)
-    x = sa.Column(sa.Float, nullable=False)
-    y = sa.Column(sa.Float, nullable=False)
-    z = sa.Column(sa.Float, nullable=False)
-    cos_radius = sa.Column(sa.Float, nullable=False)
+    lat_band: Mapped[int] = mapped_column(sa.SmallInteger)
+    longitude: Mapped[float]
+    x: Mapped[float]
+    y: Mapped[float]
+    z: Mapped[float]
+    cos_radius: Mapped[float]
     # The birthdate as a day number (``date.toordinal``) and the ages the person wants to meet, so
     # "the viewer's range holds them and theirs holds the viewer" is four comparisons in the index.
     # (A row without a birthdate matches no age range, so it is never shown.)
-    birth_day = sa.Column(sa.Integer)
-    age_min = sa.Column(sa.SmallInteger, nullable=False, server_default=str(ADULT_AGE))
-    age_max = sa.Column(sa.SmallInteger, nullable=False, server_default=str(OLDEST_AGE))
+    birth_day: Mapped[int | None]
+    age_min: Mapped[int] = mapped_column(sa.SmallInteger, server_default=str(ADULT_AGE))
+    age_max: Mapped[int] = mapped_column(sa.SmallInteger, server_default=str(OLDEST_AGE))
 
 
 class SearchProfile(SearchGeometry, db.Model):
@@ -384,7 +436,7 @@ class SearchProfile(SearchGeometry, db.Model):
 
     __tablename__ = "search_profiles"
 
-    user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
 
     __table_args__ = (
         sa.Index(
@@ -403,9 +455,9 @@ class SearchTag(SearchGeometry, db.Model):
 
     __tablename__ = "search_tags"
 
-    user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    tag_id = sa.Column(sa.Integer, sa.ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True)
-    mask = sa.Column(sa.BigInteger, nullable=False)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    tag_id: Mapped[int] = mapped_column(sa.ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True)
+    mask: Mapped[int] = mapped_column(sa.BigInteger)
 
     __table_args__ = (
         sa.Index(

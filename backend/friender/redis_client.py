@@ -7,6 +7,9 @@ from .health import register_health_check
 
 # Short timeouts: a Redis outage should degrade a request, not hang it.
 SOCKET_TIMEOUT_SECONDS = 2
+# Connections per process. Thousands of streams can open at once in a gevent worker: past this
+# many, a request waits (up to the timeout) for a free connection instead of failing at once.
+MAX_CONNECTIONS = 64
 
 
 def init_redis(app):
@@ -14,12 +17,15 @@ def init_redis(app):
     url = app.config.get("REDIS_URL")
     if not url:
         return
-    client = redis.Redis.from_url(
+    pool = redis.BlockingConnectionPool.from_url(
         url,
+        max_connections=MAX_CONNECTIONS,
+        timeout=SOCKET_TIMEOUT_SECONDS,
         socket_timeout=SOCKET_TIMEOUT_SECONDS,
         socket_connect_timeout=SOCKET_TIMEOUT_SECONDS,
         health_check_interval=15,  # a pub/sub connection that died silently is noticed
     )
+    client = redis.Redis(connection_pool=pool)
     app.extensions["friender_redis"] = client
     register_health_check(app, "redis", client.ping)
 

@@ -43,9 +43,14 @@ def blocked_between(user_id, other_id):
     return db.session.scalar(sa.select(block_either_way(user_id, other_id)))
 
 
+def can_see_condition(viewer_id, user_id):
+    """SQL condition of :func:`can_see`, for statements that fold the check into their own work."""
+    return sa.exists().where(User.id == user_id, ~block_either_way(viewer_id, user_id))
+
+
 # Built once: on the swipe path, constructing this expression cost more CPU than running it.
 _VIEWER, _USER = sa.bindparam("viewer_id"), sa.bindparam("user_id")
-_CAN_SEE = sa.select(sa.exists().where(User.id == _USER, ~block_either_way(_VIEWER, _USER)))
+_CAN_SEE = sa.select(can_see_condition(_VIEWER, _USER))
 
 
 def can_see(viewer_id, user_id):

@@ -11,7 +11,7 @@ import requests
 
 
 class AppProcess:
-    """``gunicorn 'friender:create_app()'`` with gthread workers on a free 127.0.0.1 port.
+    """``gunicorn 'friender:create_app()'`` (``friender.gunicorn_config``: gevent workers) on a free 127.0.0.1 port.
 
     The test binds the listening socket and hands it to gunicorn (``fd://``), so the port is
     known at once and requests made before the worker is up wait in the socket's backlog.

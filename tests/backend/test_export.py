@@ -5,7 +5,7 @@ import json
 import zipfile
 
 from friender.extensions import db
-from friender.models import Block, Match, Message, Report, Swipe
+from friender.models import Block, Hangout, Match, Message, Report, Swipe
 
 from . import photo_files as files
 from .support import NYC_PROFILE
@@ -42,7 +42,8 @@ def test_export_holds_profile_swipes_matches_messages_blocks_reports_and_photos(
     bob, carol, dave, erin = (make_user(name, profile=NYC_PROFILE) for name in ("bob", "carol", "dave", "erin"))
     upload(client, alice, files.jpeg(size=(900, 600)), files.png(size=(300, 400)))
     match = conversation(alice, bob, "Hi Bob!", "Hi Alice, climbing on Sunday?")
-    conversation(carol, dave, "A private chat between carol and dave")
+    other = conversation(carol, dave, "A private chat between carol and dave")
+    options = [{"starts_at": "2026-12-20T15:00:00Z", "ends_at": "2026-12-20T17:00:00Z"}]
     db.session.add_all(
         [
             Swipe(swiper_id=alice.id, swipee_id=carol.id, liked=False),
@@ -50,6 +51,8 @@ def test_export_holds_profile_swipes_matches_messages_blocks_reports_and_photos(
             Block(blocker_id=alice.id, blocked_id=dave.id),
             Report(reporter_id=alice.id, reported_id=dave.id, reason="Spam"),
             Report(reporter_id=erin.id, reported_id=alice.id, reason="Someone else's report"),
+            Hangout(match_id=match.id, proposer_id=bob.id, activity="Climbing", options=options, place_kind="gym"),
+            Hangout(match_id=other.id, proposer_id=carol.id, activity="Secret plan", options=options, place_kind="bar"),
         ]
     )
     db.session.commit()
@@ -68,6 +71,11 @@ def test_export_holds_profile_swipes_matches_messages_blocks_reports_and_photos(
     ]
     assert document["blocks"] == [{"user_id": dave.id, "created_at": document["blocks"][0]["created_at"]}]
     assert [(r["user_id"], r["reason"]) for r in document["reports"]] == [(dave.id, "Spam")]
+    assert [(h["match_id"], h["activity"], h["proposed_by_me"]) for h in document["hangouts"]] == [
+        (match.id, "Climbing", False)
+    ]
+    assert document["profile"]["met_count"] == 0
+    assert b"Secret plan" not in raw
     assert b"private chat between carol and dave" not in raw
     assert b"Someone else's report" not in raw
     assert b"bob@example.com" not in raw
@@ -83,6 +91,7 @@ def test_export_of_a_new_account_is_just_its_profile(client, make_user):
     document = json.loads(archive.read("me.json"))
     assert archive.namelist() == ["me.json"]
     assert document["swipes"] == document["matches"] == document["blocks"] == document["reports"] == []
+    assert document["hangouts"] == []
 
 
 def test_export_needs_a_token(client):

@@ -126,3 +126,30 @@ def test_after_0006_foreign_keys_and_unique_indexes_still_hold(migrated_from_000
             ),
             {"now": NOW},
         )
+
+
+def test_0009_gives_every_existing_profile_a_met_count_of_zero_and_keeps_the_rest(migrated_from_0005):
+    rows_before, indexes_before, columns = migrated_from_0005
+
+    upgrade()
+
+    with db.engine.begin() as connection:
+        users = connection.execute(sa.text("SELECT id, username, met_count FROM users ORDER BY id")).all()
+        rows_after, indexes_after, _ = _snapshot(connection, columns)
+        create_sql = connection.scalar(sa.text("SELECT sql FROM sqlite_master WHERE name = 'users'"))
+        hangouts_sql = connection.scalar(sa.text("SELECT sql FROM sqlite_master WHERE name = 'hangouts'"))
+    assert users == [(1, "ana", 0), (2, "ben", 0), (3, "cy", 0)]
+    assert rows_after == rows_before
+    assert set(indexes_before) <= set(indexes_after)
+    assert "AUTOINCREMENT" in create_sql and "AUTOINCREMENT" in hangouts_sql
+
+    with db.engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO hangouts (match_id, proposer_id, activity, options, place_kind, note, status, created_at) "
+                "VALUES (1, 1, 'Chess', '[]', 'cafe', '', 'proposed', :now)"
+            ),
+            {"now": NOW},
+        )
+        connection.execute(sa.text("DELETE FROM matches WHERE id = 1"))
+        assert connection.scalar(sa.text("SELECT count(*) FROM hangouts")) == 0

@@ -175,6 +175,7 @@ def test_public_profile_never_shows_private_fields(client, make_user):
         "age",
         "distance_miles",
         "shared_interests",
+        "met_count",
     }
     text = response.get_data(as_text=True)
     for secret in (other.email, "10003", "40.73", "-73.98", "$2b$", "password", "birthdate", other.me["birthdate"]):

@@ -58,6 +58,14 @@ def test_the_demo_account_discovers_people_with_photos_and_its_yeses_become_matc
     photo = client.get(cards[0]["photos"][0]["thumb_url"].replace("http://localhost", ""))
     assert photo.status_code == 200 and photo.mimetype == "image/jpeg"
     assert len(matches_before) == 1 and matches_before[0]["last_message"] is not None
+    hangouts = client.get(f"/api/matches/{matches_before[0]['id']}/hangouts", headers=headers).get_json()["hangouts"]
+    assert [(h["status"], h["accepted_option"]) for h in hangouts] == [("accepted", 0)]
+    assert (
+        client.get(
+            f"/api/matches/{matches_before[0]['id']}/hangouts/{hangouts[0]['id']}.ics", headers=headers
+        ).status_code
+        == 200
+    )
     new_matches = [
         client.post("/api/swipes", json={"user_id": card["id"], "liked": True}, headers=headers).get_json()["match"]
         for card in cards[:6]

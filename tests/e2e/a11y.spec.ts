@@ -22,6 +22,8 @@ async function expectAccessible(page: Page, name: string) {
 }
 
 test('every page passes axe at 375 px and 1280 px', async ({ browser, baseURL }) => {
+  // Two widths of axe on a dozen pages and dialogs: more than the default budget on a busy machine.
+  test.setTimeout(300_000);
   const dana = person('Dana', '10001', ['climbing', 'board games'], ['sci-fi', 'jazz']);
   const eli = person('Eli', '10003', ['board games', 'running'], ['jazz', 'history']);
   const danaContext = await browser.newContext({ baseURL });
@@ -40,6 +42,10 @@ test('every page passes axe at 375 px and 1280 px', async ({ browser, baseURL })
   await completeProfile(d, dana);
   await uploadPhoto(d, 'dana.png', makePng(480, 600, 10));
   await expectAccessible(d, 'profile');
+  await d.getByRole('button', { name: 'Delete photo 1' }).click();
+  await expect(d.getByRole('dialog', { name: 'Delete photo 1?' })).toBeVisible();
+  await expectAccessible(d, 'photo delete dialog');
+  await d.getByRole('button', { name: 'Cancel' }).click();
 
   await signUp(e, eli);
   await completeProfile(e, eli);
@@ -57,11 +63,27 @@ test('every page passes axe at 375 px and 1280 px', async ({ browser, baseURL })
   await e.getByRole('button', { name: 'Send', exact: true }).click();
   await expect(e.getByRole('log')).toContainText('Board games');
   await expectAccessible(e, 'chat');
+  await e.getByRole('button', { name: 'Plan a hangout' }).click();
+  await expect(e.getByRole('dialog', { name: /^Plan a hangout with/ })).toBeVisible();
+  await expectAccessible(e, 'hangout proposal');
+  await e.getByRole('button', { name: 'Propose' }).click();
+  await expect(e.getByText(/^Waiting for/)).toBeVisible();
+  await expectAccessible(e, 'chat with a proposed plan');
 
   await d.getByRole('button', { name: 'Keep swiping' }).click();
   await goTo(d, 'Matches');
   await expect(d.getByRole('list', { name: 'Matches' })).toContainText('Board games');
   await expectAccessible(d, 'matches');
+  await d.getByRole('list', { name: 'Matches' }).getByRole('link').first().click();
+  await expect(d.getByRole('button', { name: 'Accept' })).toBeVisible();
+  await expectAccessible(d, 'chat with a plan to answer');
+  await d.getByRole('button', { name: 'View profile' }).click();
+  await expect(d.getByRole('dialog', { name: eli.displayName })).toBeVisible();
+  await expectAccessible(d, 'profile sheet');
+  await d.getByRole('button', { name: 'Close' }).click();
+  await d.getByRole('button', { name: 'Accept' }).click();
+  await expect(d.getByRole('button', { name: 'Add to calendar (.ics)' })).toBeVisible();
+  await expectAccessible(d, 'chat with an agreed plan');
 
   await d.goto('/no-such-page');
   await expectAccessible(d, 'not found');

@@ -35,14 +35,16 @@ test('two people sign up, match on a shared hobby and chat live', async ({ brows
 
   await test.step('Alice says yes to Bob', async () => {
     const card = await findOnDiscover(a, bob);
-    await expect(card.getByText('hiking')).toBeVisible();
+    // The shared hobby is on the photo, and starred in the hobbies below.
+    await expect(card.getByRole('list', { name: 'Shared interests' }).getByText('hiking')).toBeVisible();
+    await expect(card.getByText('Shared: hiking')).toBeAttached();
     await a.getByRole('button', { name: 'Yes', exact: true }).click();
     await expect(card).toBeHidden();
   });
 
   await test.step("Bob sees Alice's photo load from its signed URL, and drags her card right: it's a match", async () => {
     const card = await findOnDiscover(b, alice);
-    await expect(card.getByText(/miles? away/)).toBeVisible();
+    await expect(card.getByText(/^Within \d+ miles$/)).toBeVisible();
     const photo = card.getByRole('img', { name: new RegExp(`^${alice.displayName}, photo 1`) });
     await expectImageRendered(photo);
     const src = await photo.getAttribute('src');
@@ -340,4 +342,93 @@ test('the buttons of a photo fit on one line at 375 px and 1280 px and work from
   await page.getByRole('button', { name: 'Make photo 2 the main photo' }).focus();
   await page.keyboard.press('Enter');
   await expect.poll(() => path(photos.first())).toBe(second);
+});
+
+test('the discover card: the photo as its full-bleed hero, with name, distance, shared tags and Yes / No in one screen', async ({
+  browser,
+  baseURL,
+}) => {
+  const nora = person('Nora', '10001', ['chess', 'kayaking'], ['poetry']);
+  const omar = person('Omar', '10003', ['chess', 'kayaking'], ['jazz']);
+  const noraContext = await browser.newContext({ baseURL });
+  const omarContext = await browser.newContext({ baseURL, viewport: { width: 375, height: 812 } });
+  const n = await noraContext.newPage();
+  const o = await omarContext.newPage();
+  await signUp(n, nora);
+  await completeProfile(n, nora);
+  await uploadPhoto(n, 'nora.png', makePng(480, 640, 200));
+  await signUp(o, omar);
+  await completeProfile(o, omar);
+
+  const card = await findOnDiscover(o, nora);
+  for (const size of [
+    { width: 375, height: 812 },
+    { width: 1280, height: 800 },
+  ]) {
+    await o.setViewportSize(size);
+    await o.evaluate(() => window.scrollTo(0, 0));
+    const at = `at ${size.width}x${size.height}`;
+    const photo = card.getByRole('img', { name: new RegExp(`^${nora.displayName}, photo 1`) });
+    await expectImageRendered(photo);
+    const shown = [
+      photo,
+      card.getByRole('heading', { name: nora.displayName }),
+      card.getByText(/^Within \d+ miles$/),
+      card.getByRole('list', { name: 'Shared interests' }),
+      card.getByRole('button', { name: 'No', exact: true }),
+      card.getByRole('button', { name: 'Yes', exact: true }),
+    ];
+    for (const part of shown) await expect(part, at).toBeInViewport({ ratio: 1 });
+    await expect(card.getByRole('list', { name: 'Shared interests' })).toHaveText(/chess.*kayaking/);
+    const tabs = o.getByRole('navigation', { name: 'Main' });
+    const yes = (await shown[5]!.boundingBox())!;
+    const tabsBox = (await tabs.boundingBox())!;
+    if (size.width < 768) expect(yes.y + yes.height, `Yes clears the tab bar ${at}`).toBeLessThanOrEqual(tabsBox.y);
+    // Full bleed: the photo spans the card's whole width, and the name sits on the photo.
+    const cardBox = (await card.boundingBox())!;
+    const photoBox = (await photo.boundingBox())!;
+    expect(Math.abs(photoBox.x - cardBox.x), at).toBeLessThanOrEqual(1);
+    expect(Math.abs(photoBox.width - cardBox.width), at).toBeLessThanOrEqual(1);
+    const nameBox = (await shown[1]!.boundingBox())!;
+    expect(nameBox.y + nameBox.height, `the name is on the photo ${at}`).toBeLessThanOrEqual(photoBox.y + photoBox.height);
+    expect(photoBox.height, `the photo is the hero ${at}`).toBeGreaterThan(size.height * 0.5);
+    expect(await o.evaluate(() => window.scrollY), at).toBe(0);
+    await expectNoSidewaysScroll(o);
+  }
+
+  await noraContext.close();
+  await omarContext.close();
+});
+
+test("the ZIP field refuses a sixth digit out loud, and a photo is deleted through the app's own dialog", async ({ page }) => {
+  const pia = person('Pia', '10001', ['rowing'], ['theatre']);
+  await signUp(page, pia);
+  await completeProfile(page, pia);
+
+  const zip = page.getByLabel('ZIP code');
+  await zip.click();
+  await zip.press('End');
+  await zip.pressSequentially('7');
+  await expect(zip).toHaveValue(pia.zip);
+  await expect(page.getByText('A US ZIP code has 5 digits: the extra digit was not added.')).toBeVisible();
+  await expect(zip).toHaveAttribute('aria-invalid', 'true');
+
+  await uploadPhoto(page, 'pia.png', makePng(400, 400, 90));
+  let browserDialog = false;
+  page.on('dialog', (dialog) => {
+    browserDialog = true;
+    void dialog.dismiss();
+  });
+  await page.getByRole('button', { name: 'Delete photo 1' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Delete photo 1?' });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole('list', { name: 'Your photos' }).getByRole('img')).toHaveCount(1);
+  await page.getByRole('button', { name: 'Delete photo 1' }).click();
+  await dialog.getByRole('button', { name: 'Delete photo' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByText('No photos yet.')).toBeVisible();
+  expect(browserDialog, 'no window.confirm()').toBe(false);
 });

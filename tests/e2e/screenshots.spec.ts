@@ -12,7 +12,7 @@ const WIDTHS = [375, 1280] as const;
 async function shoot(page: Page, name: string) {
   mkdirSync(outDir, { recursive: true });
   for (const width of WIDTHS) {
-    await page.setViewportSize({ width, height: width === 375 ? 812 : 900 });
+    await page.setViewportSize({ width, height: width === 375 ? 812 : 800 });
     await page.waitForTimeout(150); // let the layout settle after the resize
     await page.screenshot({ path: join(outDir, `${name}-${width}.png`), fullPage: false, animations: 'disabled' });
   }

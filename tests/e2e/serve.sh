@@ -111,6 +111,6 @@ fi
 
 echo "serve.sh: Friender ($STORAGE storage) on http://127.0.0.1:$PORT, data in $TMP" >&2
 # Not exec: this shell stays to stop moto and remove the temporary data when the tests end.
-"$VENV/bin/gunicorn" -c python:friender.gunicorn_config -w 1 --threads 16 --timeout 120 -b "127.0.0.1:$PORT" 'friender:create_app()' &
+"$VENV/bin/gunicorn" -c python:friender.gunicorn_config -w 1 --timeout 120 -b "127.0.0.1:$PORT" 'friender:create_app()' &
 CHILDREN+=($!)
 wait "${CHILDREN[-1]}"

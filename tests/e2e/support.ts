@@ -209,7 +209,11 @@ export async function findOnDiscover(page: Page, who: Person): Promise<Locator> 
     await expect(next.first()).toBeVisible();
     if (await card.isVisible()) return card;
     if (!(await page.getByRole('article').isVisible())) break;
+    // Wait for the card said No to to leave: clicking again while it is still on screen would
+    // land the second No on whoever comes next, perhaps the very person looked for.
+    const passed = await page.getByRole('article').getAttribute('aria-labelledby');
     await page.getByRole('button', { name: 'No', exact: true }).click();
+    await expect(page.locator(`article[aria-labelledby="${passed}"]`)).toHaveCount(0);
   }
   await expect(card, `${who.displayName} should be in discovery`).toBeVisible();
   return card;

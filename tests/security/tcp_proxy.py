@@ -6,7 +6,8 @@ import threading
 
 
 class TcpProxy:
-    """Forwards 127.0.0.1:<port> to a target; ``cut()`` drops every connection and refuses new ones."""
+    """Forwards 127.0.0.1:<port> to a target; ``cut()`` drops every connection and refuses new ones;
+    ``stall()`` keeps accepting and keeps connections open but forwards nothing (a hung server)."""
 
     def __init__(self, target_host, target_port):
         self.target = (target_host, target_port)
@@ -16,6 +17,7 @@ class TcpProxy:
         self._listener = None
         self._connections = set()
         self._lock = threading.Lock()
+        self._stalled = threading.Event()
 
     def start(self):
         """Listen (again) on the same port."""
@@ -37,12 +39,24 @@ class TcpProxy:
                 _close(connection)
             self._connections.clear()
 
+    def stall(self):
+        """The dependency hangs: connections are accepted and held, and nothing is forwarded."""
+        self._stalled.set()
+
+    def resume(self):
+        """Forward again (connections that lost data meanwhile are for their clients to drop)."""
+        self._stalled.clear()
+
     def _accept(self, listener):
         while True:
             try:
                 client, _ = listener.accept()
             except OSError:
                 return
+            if self._stalled.is_set():
+                with self._lock:
+                    self._connections.add(client)  # held open, never answered
+                continue
             try:
                 upstream = socket.create_connection(self.target, timeout=5)
             except OSError:
@@ -56,7 +70,8 @@ class TcpProxy:
     def _pipe(self, source, sink):
         try:
             while data := source.recv(65536):
-                sink.sendall(data)
+                if not self._stalled.is_set():
+                    sink.sendall(data)
         except OSError:
             pass
         finally:

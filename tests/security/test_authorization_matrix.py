@@ -5,12 +5,13 @@ The matrix is checked against the app's URL map: a new route with an id and no e
 """
 
 import io
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from friender.extensions import db
-from friender.models import Photo
+from friender.models import Hangout, Photo
 from tests.backend import photo_files as files
 from tests.backend.mail import outbox_link, token_of
 from tests.backend.support import NYC_PROFILE
@@ -37,8 +38,25 @@ class World:
         self.match_id = swipe.get_json()["match"]["id"]
         client.post(f"/api/matches/{self.match_id}/messages", json={"body": "secret-message"}, headers=self.bob.headers)
         client.post("/api/blocks", json={"user_id": self.blocked_by_alice.id}, headers=self.alice.headers)
-        self.secrets = [self.alice.email, self.storage_key, "secret-name", "secret-message"]
+        start = datetime.now(UTC) + timedelta(days=1)
+        option = {"starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=2)).isoformat()}
+        hangout = client.post(
+            f"/api/matches/{self.match_id}/hangouts",
+            json={"activity": "secret-plan", "options": [option, option], "place_kind": "park"},
+            headers=self.bob.headers,
+        )
+        self.hangout_id = hangout.get_json()["id"]
+        client.post(
+            f"/api/matches/{self.match_id}/hangouts/{self.hangout_id}/accept",
+            json={"option_index": 1},
+            headers=self.alice.headers,
+        )
+        self.secrets = [self.alice.email, self.storage_key, "secret-name", "secret-message", "secret-plan"]
 
+
+# A valid time for a hangout proposal (past or far-off times are refused before anything else).
+_START = datetime.now(UTC) + timedelta(days=1)
+TOMORROW = {"starts_at": _START.isoformat(), "ends_at": (_START + timedelta(hours=1)).isoformat()}
 
 # (method, rule) → (who asks, how the request looks) for a user who must get a 404.
 MATRIX = {
@@ -67,6 +85,42 @@ MATRIX = {
         {"body": "let me in"},
     ),
     ("POST", "/api/matches/<int:match_id>/read"): ("carol", lambda w: f"/api/matches/{w.match_id}/read", None),
+    ("POST", "/api/matches/<int:match_id>/typing"): ("carol", lambda w: f"/api/matches/{w.match_id}/typing", None),
+    ("GET", "/api/matches/<int:match_id>/hangouts"): ("carol", lambda w: f"/api/matches/{w.match_id}/hangouts", None),
+    ("POST", "/api/matches/<int:match_id>/hangouts"): (
+        "carol",
+        lambda w: f"/api/matches/{w.match_id}/hangouts",
+        {
+            "activity": "let me in",
+            "options": [TOMORROW],
+            "place_kind": "cafe",
+        },
+    ),
+    ("POST", "/api/matches/<int:match_id>/hangouts/<int:hangout_id>/accept"): (
+        "carol",
+        lambda w: f"/api/matches/{w.match_id}/hangouts/{w.hangout_id}/accept",
+        {"option_index": 0},
+    ),
+    ("POST", "/api/matches/<int:match_id>/hangouts/<int:hangout_id>/decline"): (
+        "carol",
+        lambda w: f"/api/matches/{w.match_id}/hangouts/{w.hangout_id}/decline",
+        None,
+    ),
+    ("POST", "/api/matches/<int:match_id>/hangouts/<int:hangout_id>/cancel"): (
+        "carol",
+        lambda w: f"/api/matches/{w.match_id}/hangouts/{w.hangout_id}/cancel",
+        None,
+    ),
+    ("POST", "/api/matches/<int:match_id>/hangouts/<int:hangout_id>/we-met"): (
+        "carol",
+        lambda w: f"/api/matches/{w.match_id}/hangouts/{w.hangout_id}/we-met",
+        None,
+    ),
+    ("GET", "/api/matches/<int:match_id>/hangouts/<int:hangout_id>.ics"): (
+        "carol",
+        lambda w: f"/api/matches/{w.match_id}/hangouts/{w.hangout_id}.ics",
+        None,
+    ),
 }
 
 
@@ -100,6 +154,8 @@ def test_someone_without_rights_gets_404_and_no_data(client, make_user, route):
     assert db.session.get(Photo, world.photo_id) is not None
     assert db.session.scalar(sa.text("SELECT count(*) FROM matches")) == 1
     assert db.session.scalar(sa.text("SELECT count(*) FROM messages WHERE read_at IS NULL")) == 1
+    hangouts = db.session.execute(sa.select(Hangout.id, Hangout.status, Hangout.accepted_option)).all()
+    assert hangouts == [(world.hangout_id, "accepted", 1)]
 
 
 def test_reordering_with_someone_elses_photo_id_is_404_and_changes_nothing(client, make_user):

@@ -6,6 +6,7 @@ recovers without a restart.
 """
 
 import io
+import time
 
 import boto3
 import pytest
@@ -68,6 +69,41 @@ def test_database_outage_is_503_then_the_same_process_recovers(app, database_url
     assert client.get("/api/me", headers=user.headers).status_code == 200
     assert client.get("/api/health").get_json() == {"status": "ok", "database": "ok", "storage": "ok"}
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User).where(User.username == "during")) == 0
+    proxy.cut()
+
+
+def test_a_database_that_stops_answering_is_a_quick_503_and_ping_never_waits(app, database_url, make_user):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("a database server to stall needs PostgreSQL (CI runs this on it)")
+    user = make_user(profile=NYC_PROFILE)
+    url = sa.engine.make_url(database_url)
+    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432).start()
+    through_proxy = proxied_app(
+        url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False),
+        DATABASE_WAIT_TIMEOUT_SECONDS=2,
+        DATABASE_CONNECT_TIMEOUT_SECONDS=2,
+    )
+    client = through_proxy.test_client()
+    assert client.get("/api/me", headers=user.headers).status_code == 200  # a pooled connection now exists
+
+    proxy.stall()
+    for request in (
+        lambda: client.get("/api/me", headers=user.headers),  # the pooled connection hangs
+        lambda: client.post("/api/auth/login", json={"username": user.username, "password": PASSWORD}),  # a new one
+    ):
+        started = time.monotonic()
+        assert_503(request())
+        assert time.monotonic() - started < 6
+    started = time.monotonic()
+    health = client.get("/api/health")
+    assert health.status_code == 503 and health.get_json()["database"] == "unavailable"
+    assert time.monotonic() - started < 6
+    started = time.monotonic()
+    assert client.get("/api/ping").status_code == 200
+    assert time.monotonic() - started < 0.5
+
+    proxy.resume()
+    assert client.get("/api/me", headers=user.headers).status_code == 200
     proxy.cut()
 
 

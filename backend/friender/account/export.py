@@ -1,7 +1,8 @@
 """``GET /api/me/export``: everything the app holds about a person, as a ZIP streamed to them.
 
-``me.json`` holds the profile, the swipes they made, their matches, every message of those
-matches' conversations (each naming its ``match_id``), the blocks and reports they made;
+``me.json`` holds the profile, the swipes they made, their matches, every message and hangout of
+those matches (each naming its ``match_id``; a hangout says whether they confirmed meeting), the
+blocks and reports they made;
 ``photos/`` holds their photos at stored size. The archive is written entry by entry as the
 response is sent, so at most one photo is in memory.
 """
@@ -13,7 +14,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from ..extensions import db
-from ..models import Block, Match, Message, Report, Swipe
+from ..models import Block, Hangout, HangoutConfirmation, Match, Message, Report, Swipe
 from ..relationships import member_of
 from ..storage import get_storage
 
@@ -49,6 +50,12 @@ def export_document(user):
     messages = db.session.scalars(
         sa.select(Message).where(Message.match_id.in_([m.id for m in matches])).order_by(Message.id)
     ).all()
+    hangouts = db.session.scalars(
+        sa.select(Hangout).where(Hangout.match_id.in_([m.id for m in matches])).order_by(Hangout.id)
+    ).all()
+    confirmed = set(
+        db.session.scalars(sa.select(HangoutConfirmation.hangout_id).where(HangoutConfirmation.user_id == user.id))
+    )
     blocks = db.session.scalars(sa.select(Block).where(Block.blocker_id == user.id)).all()
     reports = db.session.scalars(sa.select(Report).where(Report.reporter_id == user.id).order_by(Report.id)).all()
     return {
@@ -64,6 +71,7 @@ def export_document(user):
             "city": user.city,
             "state": user.state,
             "friend_radius_miles": user.friend_radius_miles,
+            "met_count": user.met_count,
             "created_at": _iso(user.created_at),
         },
         "photos": [
@@ -85,6 +93,22 @@ def export_document(user):
                 "read_at": _iso(message.read_at),
             }
             for message in messages
+        ],
+        "hangouts": [
+            {
+                "id": h.id,
+                "match_id": h.match_id,
+                "proposed_by_me": h.proposer_id == user.id,
+                "activity": h.activity,
+                "options": h.options,
+                "place_kind": h.place_kind,
+                "note": h.note,
+                "status": h.status,
+                "accepted_option": h.accepted_option,
+                "i_confirmed_we_met": h.id in confirmed,
+                "created_at": _iso(h.created_at),
+            }
+            for h in hangouts
         ],
         "blocks": [{"user_id": b.blocked_id, "created_at": _iso(b.created_at)} for b in blocks],
         "reports": [{"user_id": r.reported_id, "reason": r.reason, "created_at": _iso(r.created_at)} for r in reports],

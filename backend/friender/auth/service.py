@@ -9,9 +9,10 @@ import sqlalchemy as sa
 from flask import current_app, request
 from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
 from jwt import PyJWTError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from .. import mail
+from ..concurrency import run_blocking
 from ..errors import Conflict, InvalidToken, Unauthorized, ValidationFailed
 from ..events import end_streams
 from ..extensions import bcrypt, db
@@ -202,7 +203,7 @@ def authenticate(login, password):
     """
     user = _find_by_login(login)
     if user is None:
-        bcrypt.check_password_hash(_dummy_hash(current_app.config["BCRYPT_LOG_ROUNDS"]), password)
+        run_blocking(bcrypt.check_password_hash, _dummy_hash(current_app.config["BCRYPT_LOG_ROUNDS"]), password)
         raise Unauthorized(INVALID_CREDENTIALS)
     if not check_password(user, password):
         raise Unauthorized(INVALID_CREDENTIALS)
@@ -217,18 +218,25 @@ def login_rate_subject(login):
     # This runs before the body is validated: a NUL or an overlong string is no account's name,
     # and PostgreSQL would refuse the NUL in a query.
     findable = login and "\x00" not in login and len(login) <= 254
-    user = _find_by_login(login) if findable else None
+    try:
+        user = _find_by_login(login) if findable else None
+    except OperationalError:
+        # Flask-Limiter takes any error here for its storage failing and evaluates again, once
+        # per retry: with a database that does not answer, each would wait out the timeout.
+        # Count by name; the login itself then meets the outage and answers 503.
+        db.session.rollback()
+        user = None
     return f"user:{user.id}" if user else f"name:{login.lower()}"
 
 
 def hash_password(password):
     """bcrypt hash of a password (cost from ``BCRYPT_LOG_ROUNDS``)."""
-    return bcrypt.generate_password_hash(password).decode()
+    return run_blocking(bcrypt.generate_password_hash, password).decode()
 
 
 def check_password(user, password):
     """True when ``password`` is the user's password."""
-    return bcrypt.check_password_hash(user.password_hash, password)
+    return run_blocking(bcrypt.check_password_hash, user.password_hash, password)
 
 
 def issue_tokens(user):

@@ -17,6 +17,9 @@ blp = Blueprint("discovery", __name__, url_prefix="/api", description="People ne
 @blp.alt_response(409, description="Incomplete profile (profile_incomplete; fields lists what is missing)")
 @blp.alt_response(422, description="Invalid limit")
 def discover(query):
-    """People within reach, most shared hobbies and interests first, then nearest, then by id."""
+    """People within reach, most shared hobbies and interests first, then nearest, then by id.
+
+    An empty page also says how many people wider radii (25, 50, 100 miles) would bring into reach.
+    """
     # The user object itself rather than the ``current_user`` proxy: ranking reads it many times.
-    return {"users": service.discover_candidates(get_current_user(), query["limit"])}
+    return service.discover_page(get_current_user(), query["limit"])

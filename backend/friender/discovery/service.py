@@ -14,6 +14,7 @@ from ..errors import ProfileIncomplete
 from ..extensions import db
 from ..models import User
 from ..profiles.service import profile_view
+from . import wider
 from .ranker_postgresql import TieredIndexRanker
 from .ranker_sqlite import OneQueryRanker
 
@@ -30,6 +31,30 @@ def init_discovery(app, dialect_name):
 def ranker():
     """The current app's ranker."""
     return current_app.extensions["friender_discovery_ranker"]
+
+
+def discover_page(viewer, limit):
+    """``{users}``: the next people to show; an empty page adds ``wider``, the counts a wider radius would bring."""
+    # Read before ranking: on PostgreSQL ranking ends the transaction, which expires the viewer.
+    zip_code, fields = viewer.zip_code, _viewer_fields(viewer)
+    users = discover_candidates(viewer, limit)
+    if users:
+        return {"users": users}
+    return {"users": [], "wider": wider.wider_counts(fields, zip_code)}
+
+
+def _viewer_fields(viewer):
+    return ViewerFields(
+        viewer.id,
+        viewer.latitude,
+        viewer.longitude,
+        viewer.friend_radius_miles,
+        viewer.hobbies,
+        viewer.interests,
+        viewer.birthdate,
+        viewer.age_min,
+        viewer.age_max,
+    )
 
 
 class ViewerFields(NamedTuple):
@@ -55,17 +80,7 @@ def discover_candidates(viewer, limit):
         )
     # The fields ranking reads, copied: the PostgreSQL path starts a new transaction, and reloading
     # the viewer there would cost a query.
-    viewer = ViewerFields(
-        viewer.id,
-        viewer.latitude,
-        viewer.longitude,
-        viewer.friend_radius_miles,
-        viewer.hobbies,
-        viewer.interests,
-        viewer.birthdate,
-        viewer.age_min,
-        viewer.age_max,
-    )
+    viewer = _viewer_fields(viewer)
     ranked = ranker().rank(viewer, limit)
     users = {
         user.id: user

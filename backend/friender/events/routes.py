@@ -5,6 +5,7 @@ from flask_jwt_extended import current_user, get_jwt, jwt_required
 from flask_smorest import Blueprint
 
 from ..errors import RateLimited, ServiceUnavailable
+from ..extensions import db
 from . import broker, stream
 from .broker import BrokerUnavailable, Limits, TooManyStreams
 
@@ -41,6 +42,9 @@ def events():
     config = current_app.config
     user_id = current_user.id
     token = get_jwt()
+    # Give the database connection back while Redis confirms the subscription: thousands of
+    # streams opening at once would otherwise hold the whole pool through those waits.
+    db.session.close()
     limits = Limits(config["EVENTS_MAX_STREAMS_PER_USER"], config["EVENTS_MAX_STREAMS_PER_ADDRESS"])
     try:
         subscription = broker().subscribe(user_id, token["jti"], request.remote_addr, limits)

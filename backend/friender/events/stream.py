@@ -19,16 +19,22 @@ client already has; events that are not messages carry no id and leave it unchan
 """
 
 import json
+import random
 import time
 
-from ..auth.service import is_token_revoked, load_user
+from ..auth.service import is_token_revoked
 from ..extensions import db
 from ..messages.schemas import MessageSchema
 from ..messages.service import latest_message_id, messages_after
+from ..schemas import MAX_DATABASE_ID
 from .broker import TOKEN_REVOKED as REVOKED_REASON
 from .broker import SubscriptionEnded
 
 RETRY_MILLISECONDS = 3000
+# Logout, deletion and the like end streams at once (``end_streams``) and every delivery checks
+# the blocklist; this slower check on quiet streams only catches what those could miss, so ten
+# thousand idle streams cost few lookups a second (spread out: each stream starts at random).
+REVOCATION_CHECK_SECONDS = 60
 TOKEN_EXPIRED = {"error": "token_expired", "message": "Token has expired"}
 TOKEN_REVOKED = {"error": "token_revoked", "message": "Token has been revoked"}
 
@@ -43,7 +49,10 @@ def format_event(event_type, data, event_id=None):
 def parse_last_event_id(value):
     """The message id a reconnecting client already has, or None when absent or not a message id."""
     value = (value or "").strip()
-    return int(value) if value.isdigit() else None
+    # isdigit() alone accepts "²", which int() refuses; ids fit the database's integer column.
+    if not (value.isascii() and value.isdigit() and len(value) <= len(str(MAX_DATABASE_ID))):
+        return None
+    return int(value) if int(value) <= MAX_DATABASE_ID else None
 
 
 def catch_up_frames(user_id, last_event_id, heartbeat_seconds, replay_limit):
@@ -85,6 +94,7 @@ class EventStream:
         self._replayed_ids = replayed_ids
         self._heartbeat_seconds = heartbeat_seconds
         self._iterator = None
+        self._next_check = time.monotonic() + REVOCATION_CHECK_SECONDS * random.random()
 
     def __iter__(self):
         self._iterator = self._generate()
@@ -113,14 +123,16 @@ class EventStream:
                         yield format_event("reconnect", {"reason": ended.reason})
                     return
                 if event is None:
-                    if _revoked(self._app, self._token):
-                        yield format_event("token_revoked", TOKEN_REVOKED)
-                        return
+                    if time.monotonic() >= self._next_check:
+                        self._next_check = time.monotonic() + REVOCATION_CHECK_SECONDS * random.random()
+                        if _revoked(self._app, self._token):
+                            yield format_event("token_revoked", TOKEN_REVOKED)
+                            return
                     yield ": heartbeat\n\n"
                 elif not (event["event"] == "message" and event.get("id") in self._replayed_ids):
                     # Checked before every delivery too: a logout whose ending event was lost
                     # (Redis down for a moment) must not let later events through.
-                    if _revoked(self._app, self._token, account=False):
+                    if _revoked(self._app, self._token):
                         yield format_event("token_revoked", TOKEN_REVOKED)
                         return
                     yield format_event(event["event"], event["data"], event.get("id"))
@@ -128,13 +140,14 @@ class EventStream:
             self._subscription.close()
 
 
-def _revoked(app, token, account=True):
-    """The token was revoked, or (``account``) its account deleted, which also deletes its revocation rows.
+def _revoked(app, token):
+    """The token was revoked: one Redis lookup when ``REDIS_URL`` is set, else one primary-key read.
 
-    The token check is one Redis lookup when ``REDIS_URL`` is set (else one primary-key read).
+    A deleted account's streams are ended by ``end_streams`` when it is deleted; should Redis be
+    unreachable then, the Redis listener has lost its connection too and ended every stream.
     """
     with app.app_context():
         try:
-            return is_token_revoked(token) or (account and load_user(token) is None)
+            return is_token_revoked(token)
         finally:
             db.session.remove()

@@ -4,7 +4,7 @@ from flask_jwt_extended import current_user, jwt_required
 from flask_smorest import Blueprint
 
 from . import service
-from .schemas import MatchListSchema, SwipeRequestSchema, SwipeResultSchema
+from .schemas import MatchListSchema, SwipeRequestSchema, SwipeResultSchema, UndoResultSchema
 
 blp = Blueprint("matches", __name__, url_prefix="/api", description="Swipes and matches")
 
@@ -20,6 +20,17 @@ blp = Blueprint("matches", __name__, url_prefix="/api", description="Swipes and 
 def swipe(data):
     """Say Yes or No to someone, once; a mutual Yes answers with the match."""
     return {"match": service.record_swipe(current_user, data["user_id"], data["liked"])}
+
+
+@blp.route("/swipes/undo", methods=["POST"])
+@jwt_required()
+@blp.response(200, UndoResultSchema)
+@blp.alt_response(401, description="Not signed in")
+@blp.alt_response(404, description="No decision to take back")
+@blp.alt_response(409, description="Older than 5 minutes, or the Yes made a match")
+def undo_swipe():
+    """Take back your most recent decision (within 5 minutes, if it made no match); the person can be shown again."""
+    return {"user_id": service.undo_last_swipe(current_user)}
 
 
 @blp.route("/matches", methods=["GET"])

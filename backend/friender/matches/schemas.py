@@ -45,3 +45,9 @@ class MatchListSchema(Schema):
     """The signed-in user's matches, newest activity first."""
 
     matches = fields.List(fields.Nested(MatchSchema), required=True)
+
+
+class UndoResultSchema(Schema):
+    """The person whose decision was taken back."""
+
+    user_id = fields.Integer(required=True)

@@ -16,6 +16,11 @@ def _sender_key():
     return f"messages:{get_jwt_identity()}"
 
 
+def _typist_key():
+    """Typing signals are limited per user, across all of their chats."""
+    return f"typing:{get_jwt_identity()}"
+
+
 @blp.route("/<int:match_id>/messages", methods=["GET"])
 @jwt_required()
 @blp.arguments(MessagePageQuerySchema, location="query")
@@ -49,3 +54,15 @@ def send_message(data, match_id):
 def mark_read(match_id):
     """Mark the other member's messages sent up to now as read; both members get a ``read`` event."""
     service.mark_read(current_user.id, match_id)
+
+
+@blp.route("/<int:match_id>/typing", methods=["POST"])
+@jwt_required()
+@limiter.limit(lambda: current_app.config["TYPING_RATE_LIMIT"], key_func=_typist_key)
+@blp.response(204)
+@blp.alt_response(401, description="Not signed in")
+@blp.alt_response(404, description="No such match, or not one of its members, or a block between them")
+@blp.alt_response(429, description="Too many typing signals")
+def typing(match_id):
+    """Tell the other member you are typing (a ``typing`` event on their streams); nothing is stored."""
+    service.announce_typing(current_user.id, match_id)

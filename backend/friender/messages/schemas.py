@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
-from ..schemas import TrimmedString, UtcDateTime
+from ..schemas import MAX_DATABASE_ID, TrimmedString, UtcDateTime
 
 MAX_BODY_LENGTH = 2000
 MAX_PAGE_SIZE = 100
@@ -34,7 +34,7 @@ class MessageCreateSchema(Schema):
 class MessagePageQuerySchema(Schema):
     """``?before=<message id>&limit=`` of the message list."""
 
-    before = fields.Integer(validate=validate.Range(min=1))
+    before = fields.Integer(validate=validate.Range(min=1, max=MAX_DATABASE_ID))
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PAGE_SIZE))
 
 

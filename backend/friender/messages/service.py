@@ -80,6 +80,12 @@ def send_message(sender, match_id, body):
     return message
 
 
+def announce_typing(typist_id, match_id):
+    """Send the other member a ``typing`` event; nothing is stored."""
+    match = active_match(typist_id, match_id)
+    events.publish(match.other_user_id(typist_id), "typing", {"match_id": match.id, "user_id": typist_id})
+
+
 def mark_read(reader_id, match_id):
     """Give the other member's messages sent up to now a ``read_at``, and tell both members."""
     match = active_match(reader_id, match_id)

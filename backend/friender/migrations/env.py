@@ -88,6 +88,10 @@ def run_migrations_online():
 
     with connectable.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
+        if connection.dialect.name == "postgresql":
+            # Building an index on a large table may take longer than a request's statement_timeout.
+            connection.exec_driver_sql("SET statement_timeout = 0")
+            connection.commit()  # the setting stays for the session; the migrations get their own transaction
         if sqlite:
             # Rebuilding a table drops the old one, which with foreign keys on would cascade to
             # every row that references it. The pragma only takes effect outside a transaction.

@@ -23,6 +23,7 @@ def get_me():
 @blp.arguments(ProfileUpdateSchema)
 @blp.response(200, MeSchema)
 @blp.alt_response(401, description="Not signed in")
+@blp.alt_response(429, description="ZIP code or friend radius changed too often (LOCATION_CHANGE_LIMIT per 24 hours)")
 def update_me(changes):
     """Change any of display name, bio, hobbies, interests, ZIP code and friend radius."""
     return service.update_profile(current_user, changes)

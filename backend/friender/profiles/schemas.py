@@ -11,8 +11,10 @@ from ..schemas import StrictInteger, TrimmedString, UtcDateTime
 
 MAX_TAGS = 10
 MAX_TAG_LENGTH = 30
-# ASCII digits only (``\d`` would also take other scripts' digits); the document carries it.
-ZIP_PATTERN = r"^[0-9]{5}$"
+# ASCII digits only (``\d`` would also take other scripts' digits); the document carries the
+# pattern and the length, which the browser's ZIP field enforces as it is typed.
+ZIP_LENGTH = 5
+ZIP_PATTERN = rf"^[0-9]{{{ZIP_LENGTH}}}$"
 
 
 class Tags(fields.List):
@@ -64,7 +66,10 @@ class ProfileUpdateSchema(Schema):
     bio = TrimmedString(validate=validate.Length(max=500))
     hobbies = Tags()
     interests = Tags()
-    zip_code = TrimmedString(validate=validate.Regexp(ZIP_PATTERN, error="Unknown ZIP code."))
+    zip_code = TrimmedString(
+        validate=validate.Regexp(ZIP_PATTERN, error="Unknown ZIP code."),
+        metadata={"minLength": ZIP_LENGTH, "maxLength": ZIP_LENGTH},
+    )
     friend_radius_miles = StrictInteger(validate=validate.Range(min=1, max=250))
     birthdate = Birthdate()
     age_min = _age()
@@ -100,6 +105,10 @@ class ProfileSchema(Schema):
     # Only in discovery results.
     distance_miles = fields.Integer()
     shared_interests = fields.List(fields.String())
+    met_count = fields.Integer(
+        required=True,
+        metadata={"description": "How many different people confirmed meeting them through Friender (never who)"},
+    )
 
     @post_dump
     def omit_unknown_distance(self, data, **_kwargs):

@@ -33,6 +33,7 @@ class ProfileView:
     age: int | None
     shared_interests: list
     distance_miles: int | None = None
+    met_count: int = 0
 
 
 AGE_RANGE_ORDER = "The lowest age cannot be above the highest."
@@ -126,4 +127,5 @@ def profile_view(viewer, user):
         age=user.age,
         shared_interests=shared_tags(viewer, user),
         distance_miles=distance,
+        met_count=user.met_count or 0,
     )

@@ -1,10 +1,12 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { addMessageToCache } from '@/features/chat/api/get-messages';
+import { setTyping } from '@/features/chat/api/typing';
+import { putHangoutInCache } from '@/features/hangouts/api/get-hangouts';
 import type { ServerEvent } from '@/lib/events';
-import type { Match, Message } from '@/types/api';
+import type { Hangout, Match, Message, TypingSignal } from '@/types/api';
 import { useMatchCelebration } from './match-celebration';
-import { matchesKeys, messagesKeys } from '@/lib/query-keys';
+import { hangoutsKeys, matchesKeys, messagesKeys } from '@/lib/query-keys';
 
 function isMessage(value: unknown): value is Message {
   const m = value as Message;
@@ -14,6 +16,16 @@ function isMessage(value: unknown): value is Message {
 function isMatch(value: unknown): value is Match {
   const m = value as Match;
   return typeof m === 'object' && m !== null && typeof m.id === 'number' && typeof m.user === 'object';
+}
+
+function isHangout(value: unknown): value is Hangout {
+  const h = value as Hangout;
+  return typeof h === 'object' && h !== null && typeof h.id === 'number' && Array.isArray(h.options);
+}
+
+function isTyping(value: unknown): value is TypingSignal {
+  const t = value as TypingSignal;
+  return typeof t === 'object' && t !== null && typeof t.match_id === 'number' && typeof t.user_id === 'number';
 }
 
 function matchIdOf(value: unknown): number | null {
@@ -33,8 +45,18 @@ export function EventBridge({ userId }: { userId: number }) {
     const onEvent = (event: ServerEvent) => {
       switch (event.type) {
         case 'message':
-          if (isMessage(event.data)) addMessageToCache(queryClient, event.data);
+          if (isMessage(event.data)) {
+            addMessageToCache(queryClient, event.data);
+            // Their message arrived: they are no longer typing it.
+            if (event.data.sender_id !== userId) setTyping(queryClient, event.data.match_id, null);
+          }
           void queryClient.invalidateQueries({ queryKey: matchesKeys.all });
+          break;
+        case 'typing':
+          if (isTyping(event.data)) setTyping(queryClient, event.data.match_id, event.data);
+          break;
+        case 'hangout':
+          if (isHangout(event.data)) putHangoutInCache(queryClient, event.data);
           break;
         case 'read': {
           const matchId = matchIdOf(event.data);
@@ -49,11 +71,15 @@ export function EventBridge({ userId }: { userId: number }) {
           break;
         case 'resync':
           void queryClient.invalidateQueries({ queryKey: messagesKeys.all });
+          void queryClient.invalidateQueries({ queryKey: hangoutsKeys.all });
           void queryClient.invalidateQueries({ queryKey: matchesKeys.all });
           break;
         case 'unmatch': {
           const matchId = matchIdOf(event.data);
-          if (matchId !== null) queryClient.removeQueries({ queryKey: messagesKeys.match(matchId) });
+          if (matchId !== null) {
+            queryClient.removeQueries({ queryKey: messagesKeys.match(matchId) });
+            queryClient.removeQueries({ queryKey: hangoutsKeys.match(matchId) });
+          }
           void queryClient.invalidateQueries({ queryKey: matchesKeys.all });
           break;
         }

@@ -3,6 +3,12 @@
 
 /** The server's validation limits per request schema and field (from the OpenAPI document). */
 export const apiLimits = {
+  "Accept": {
+    "option_index": {
+      "minimum": 0,
+      "maximum": 2
+    }
+  },
   "BlockRequest": {
     "user_id": {
       "minimum": 1,
@@ -22,6 +28,19 @@ export const apiLimits = {
     },
     "email": {
       "maxLength": 254
+    }
+  },
+  "HangoutCreate": {
+    "activity": {
+      "minLength": 1,
+      "maxLength": 80
+    },
+    "options": {
+      "minItems": 1,
+      "maxItems": 3
+    },
+    "note": {
+      "maxLength": 500
     }
   },
   "Login": {
@@ -103,6 +122,8 @@ export const apiLimits = {
       }
     },
     "zip_code": {
+      "minLength": 5,
+      "maxLength": 5,
       "pattern": "^[0-9]{5}$"
     },
     "friend_radius_miles": {

@@ -486,7 +486,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** People within reach, most shared hobbies and interests first, then nearest, then by id. */
+        /**
+         * People within reach, most shared hobbies and interests first, then nearest, then by id.
+         * @description An empty page also says how many people wider radii (25, 50, 100 miles) would bring into reach.
+         */
         get: {
             parameters: {
                 query?: {
@@ -824,6 +827,452 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/matches/{match_id}/hangouts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                match_id: number;
+            };
+            cookie?: never;
+        };
+        /** The plans of this match, newest first. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    match_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HangoutList"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description No such match or hangout, or not one of its members, or a block between them */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Propose a plan: an activity, 1–3 time options and a kind of public place. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    match_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["HangoutCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Hangout"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description No such match or hangout, or not one of its members, or a block between them */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Too many open plans in this match */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid body: times in the past, over 90 days ahead, or ending before they start */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/matches/{match_id}/hangouts/{hangout_id}.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                hangout_id: number;
+                match_id: number;
+            };
+            cookie?: never;
+        };
+        /** The accepted hangout as an iCalendar (.ics) file, for the two members only. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    hangout_id: number;
+                    match_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description An iCalendar file of the agreed time */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description No such match or hangout, or not one of its members, or a block between them, or no time agreed yet */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/matches/{match_id}/hangouts/{hangout_id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                hangout_id: number;
+                match_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept one of the proposed times (0-based ``option_index``). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    hangout_id: number;
+                    match_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Accept"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Hangout"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description You proposed it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description No such match or hangout, or not one of its members, or a block between them */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description No longer open, or that time has begun */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description No such option */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/matches/{match_id}/hangouts/{hangout_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                hangout_id: number;
+                match_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Call the plan off (either member). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    hangout_id: number;
+                    match_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Hangout"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description No such match or hangout, or not one of its members, or a block between them */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Already declined, cancelled or over */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/matches/{match_id}/hangouts/{hangout_id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                hangout_id: number;
+                match_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Say no to every proposed time. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    hangout_id: number;
+                    match_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Hangout"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description You proposed it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description No such match or hangout, or not one of its members, or a block between them */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description No longer open */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/matches/{match_id}/hangouts/{hangout_id}/we-met": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                hangout_id: number;
+                match_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm that you met, once, after the hangout's end; when both confirm, both profiles' met_count grows. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    hangout_id: number;
+                    match_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Hangout"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description No such match or hangout, or not one of its members, or a block between them */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not accepted, not over yet, or already confirmed */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/matches/{match_id}/messages": {
         parameters: {
             query?: never;
@@ -992,6 +1441,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/matches/{match_id}/typing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                match_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Tell the other member you are typing (a ``typing`` event on their streams); nothing is stored. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    match_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description No such match, or not one of its members, or a block between them */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Too many typing signals */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me": {
         parameters: {
             query?: never;
@@ -1102,6 +1611,13 @@ export interface paths {
                     content?: never;
                 };
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                /** @description ZIP code or friend radius changed too often (LOCATION_CHANGE_LIMIT per 24 hours) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -2160,6 +2676,64 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/swipes/undo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take back your most recent decision (within 5 minutes, if it made no match); the person can be shown again. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UndoResult"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description No decision to take back */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Older than 5 minutes, or the Yes made a match */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users/{user_id}": {
         parameters: {
             query?: never;
@@ -2281,6 +2855,9 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Accept: {
+            option_index: number;
+        };
         Accepted: {
             message: string;
         };
@@ -2308,6 +2885,8 @@ export interface components {
         };
         DiscoverResult: {
             users: components["schemas"]["Profile"][];
+            /** @description Only on an empty page: the counts wider radii wider than yours would bring */
+            wider?: components["schemas"]["WiderReach"][];
         };
         EmailChange: {
             email: string;
@@ -2320,6 +2899,39 @@ export interface components {
                 [key: string]: string[];
             };
             message: string;
+        };
+        Hangout: {
+            accepted_option: number | null;
+            activity: string;
+            /** Format: date-time */
+            created_at: string;
+            id: number;
+            match_id: number;
+            /** @description Both members said "we met" */
+            met: boolean;
+            /** @description The viewer said "we met" about this hangout */
+            met_confirmed: boolean;
+            note: string;
+            options: components["schemas"]["TimeOptionOut"][];
+            /** @enum {string} */
+            place_kind: "cafe" | "park" | "bar" | "gym" | "museum" | "online" | "other";
+            proposer_id: number;
+            /** @enum {string} */
+            status: "proposed" | "accepted" | "declined" | "cancelled";
+        };
+        HangoutCreate: {
+            activity: string;
+            /** @default  */
+            note: string;
+            options: components["schemas"]["TimeOption"][];
+            /**
+             * @description A kind of public place, never an address
+             * @enum {string}
+             */
+            place_kind: "cafe" | "park" | "bar" | "gym" | "museum" | "online" | "other";
+        };
+        HangoutList: {
+            hangouts: components["schemas"]["Hangout"][];
         };
         Health: {
             database: string;
@@ -2450,6 +3062,8 @@ export interface components {
             hobbies: string[];
             id: number;
             interests: string[];
+            /** @description How many different people confirmed meeting them through Friender (never who) */
+            met_count: number;
             photos: components["schemas"]["Photo"][];
             shared_interests?: string[];
             state: string | null;
@@ -2497,10 +3111,23 @@ export interface components {
         SwipeResult: {
             match: (null | null) | components["schemas"]["Match"];
         };
+        TimeOption: {
+            /** Format: date-time */
+            ends_at: string;
+            /** Format: date-time */
+            starts_at: string;
+        };
+        TimeOptionOut: {
+            ends_at: string;
+            starts_at: string;
+        };
         Tokens: {
             access_token: string;
             refresh_token: string;
             user: components["schemas"]["Me"];
+        };
+        UndoResult: {
+            user_id: number;
         };
         UploadForm: {
             "Content-Type": string;
@@ -2527,6 +3154,10 @@ export interface components {
         };
         VerifyEmail: {
             token: string;
+        };
+        WiderReach: {
+            count: number;
+            radius_miles: number;
         };
     };
     responses: {

@@ -13,12 +13,12 @@ import { getAccessToken, refreshAccessToken } from './api-client';
 // BroadcastChannel; when that tab closes, the next one takes the lock and resumes from the last
 // event id every tab has seen.
 
-export type ServerEventName = 'message' | 'match' | 'unmatch' | 'read' | 'resync';
+export type ServerEventName = 'message' | 'match' | 'unmatch' | 'read' | 'resync' | 'typing' | 'hangout';
 export type ServerEvent = { type: ServerEventName; data: unknown; id?: string };
 export type ServerEventHandler = (event: ServerEvent) => void;
 
 // `resync`: more was missed than the server replays, so cached conversations must be reloaded.
-const EVENT_NAMES: readonly string[] = ['message', 'match', 'unmatch', 'read', 'resync'];
+const EVENT_NAMES: readonly string[] = ['message', 'match', 'unmatch', 'read', 'resync', 'typing', 'hangout'];
 const TOKEN_ENDED: readonly string[] = ['token_expired', 'token_revoked'];
 export const EVENTS_PATH = '/api/events';
 

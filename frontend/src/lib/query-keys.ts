@@ -22,3 +22,13 @@ export const messagesKeys = {
   all: ['messages'] as const,
   match: (matchId: number) => ['messages', matchId] as const,
 };
+
+export const hangoutsKeys = {
+  all: ['hangouts'] as const,
+  match: (matchId: number) => ['hangouts', matchId] as const,
+};
+
+/** Never fetched: the event stream writes the latest typing signal of a match here. */
+export const typingKeys = {
+  match: (matchId: number) => ['typing', matchId] as const,
+};

@@ -1,4 +1,4 @@
-import type { Me, Profile } from '@/types/api';
+import type { Hangout, Me, Profile } from '@/types/api';
 
 export function buildMe(overrides: Partial<Me> = {}): Me {
   return {
@@ -56,6 +56,29 @@ export function buildProfile(overrides: Partial<Profile> = {}): Profile {
     photos: [],
     distance_miles: 2,
     shared_interests: ['hiking'],
+    met_count: 0,
+    ...overrides,
+  };
+}
+
+/** A plan Bob (7) proposed to Alice (42): two times in December 2099, at a park. */
+export function buildHangout(overrides: Partial<Hangout> = {}): Hangout {
+  return {
+    id: 11,
+    match_id: 3,
+    proposer_id: 7,
+    activity: 'Hiking',
+    options: [
+      { starts_at: '2099-12-05T15:00:00Z', ends_at: '2099-12-05T17:00:00Z' },
+      { starts_at: '2099-12-06T15:00:00Z', ends_at: '2099-12-06T17:00:00Z' },
+    ],
+    place_kind: 'park',
+    note: 'Main entrance',
+    status: 'proposed',
+    accepted_option: null,
+    created_at: '2099-12-01T10:00:00Z',
+    met_confirmed: false,
+    met: false,
     ...overrides,
   };
 }

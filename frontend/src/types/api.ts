@@ -12,6 +12,14 @@ export type Message = Schemas['Message'];
 export type Match = Schemas['Match'];
 export type AuthResponse = Schemas['Tokens'];
 export type ProfileUpdate = Schemas['ProfileUpdate'];
+export type DiscoverPage = Schemas['DiscoverResult'];
+export type WiderReach = Schemas['WiderReach'];
+export type Hangout = Schemas['Hangout'];
+export type HangoutOption = Schemas['TimeOption'];
+export type PlaceKind = Hangout['place_kind'];
+export type UndoResult = Schemas['UndoResult'];
+/** The data of a `typing` event (not part of the OpenAPI document: it travels on the event stream). */
+export type TypingSignal = { match_id: number; user_id: number };
 export type ApiSchemas = Schemas;
 /** The answer of a request the server took in (a mail on its way, a password set). */
 export type Accepted = Schemas['Accepted'];

@@ -4,8 +4,10 @@ import { Avatar } from '@/components/ui/avatar';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
 import { ChatView } from '@/features/chat/components/chat-view';
+import { HangoutsPanel } from '@/features/hangouts/components/hangouts-panel';
 import { useMatch } from '@/features/matches/api/get-matches';
 import { useUnmatch } from '@/features/matches/api/unmatch';
+import { ProfileSheet } from '@/features/matches/components/profile-sheet';
 import { ApiError } from '@/lib/api-client';
 import { displayNameOf } from '@/lib/format';
 import { useSignedInUserId } from '@/lib/session';
@@ -20,6 +22,7 @@ export default function ChatRoute() {
   const unmatch = useUnmatch();
   const navigate = useNavigate();
   const [confirmingUnmatch, setConfirmingUnmatch] = useState(false);
+  const [viewingProfile, setViewingProfile] = useState(false);
   const name = match.data ? displayNameOf(match.data.user) : '';
   useDocumentTitle(name ? `Chat with ${name}` : 'Chat');
 
@@ -58,12 +61,24 @@ export default function ChatRoute() {
         <Link to="/matches" className="icon-btn" aria-label="Back to matches">
           ←
         </Link>
-        <Avatar photo={photo} name={name} size={44} />
+        <button
+          type="button"
+          className="chat-head-avatar"
+          aria-label={`View ${name}'s profile`}
+          onClick={() => setViewingProfile(true)}
+        >
+          <Avatar photo={photo} name={name} size={44} />
+        </button>
         <div className="chat-head-text">
-          <h1 className="chat-title" title={name}>
+          <h1 className="chat-title" title={name} dir="auto">
             {name}
           </h1>
-          {place && <span className="muted">{place}</span>}
+          <span className="muted">
+            {place && `${place} · `}
+            <button type="button" className="link-button" onClick={() => setViewingProfile(true)}>
+              View profile
+            </button>
+          </span>
         </div>
         <PersonSafetyMenu
           person={partner}
@@ -72,7 +87,15 @@ export default function ChatRoute() {
           onBlocked={() => void navigate('/matches', { replace: true })}
         />
       </div>
+      <HangoutsPanel
+        key={`plans-${matchId}`}
+        matchId={matchId}
+        userId={userId}
+        partnerName={name}
+        sharedTags={partner.shared_interests ?? []}
+      />
       <ChatView key={matchId} matchId={matchId} userId={userId} partnerName={name} />
+      {viewingProfile && <ProfileSheet profile={partner} onClose={() => setViewingProfile(false)} />}
       {confirmingUnmatch && (
         <ConfirmDialog
           title={`Unmatch ${name}?`}

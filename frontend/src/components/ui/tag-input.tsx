@@ -90,7 +90,7 @@ export function TagInput({
           <ul className="tag-list" aria-label={`${label} added`}>
             {value.map((tag) => (
               <li key={tag.toLowerCase()} className="tag">
-                <span>{tag}</span>
+                <span dir="auto">{tag}</span>
                 <button
                   type="button"
                   className="tag-remove"
@@ -106,6 +106,7 @@ export function TagInput({
         <input
           id={id}
           className="tag-input-field"
+          dir="auto"
           value={draft}
           placeholder={full ? `Up to ${max}` : placeholder}
           disabled={full}

@@ -135,14 +135,16 @@ describe('ChatView', () => {
     expect(input).toBeInvalid();
     expect(send).toBeDisabled();
     await userEvent.keyboard('{Enter}');
-    expect(calls.filter((c) => c.method === 'POST')).toHaveLength(0);
+    // Typing signals are POSTs too; only messages count here.
+    const messagePosts = () => calls.filter((c) => c.method === 'POST' && c.url.endsWith('/messages'));
+    expect(messagePosts()).toHaveLength(0);
 
     await userEvent.clear(input);
     await userEvent.paste(text.slice(0, 2000));
     expect(screen.getByText('2000/2000')).toBeInTheDocument();
     expect(input).toBeValid();
     await userEvent.click(send);
-    await vi.waitFor(() => expect(calls.filter((c) => c.method === 'POST')).toHaveLength(1));
-    expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ body: text.slice(0, 2000).trim() });
+    await vi.waitFor(() => expect(messagePosts()).toHaveLength(1));
+    expect(messagePosts()[0]?.body).toEqual({ body: text.slice(0, 2000).trim() });
   });
 });

@@ -10,6 +10,7 @@ import type { Message } from '@/types/api';
 import { flattenMessages, useMessages } from '../api/get-messages';
 import { useMarkRead } from '../api/mark-read';
 import { useSendMessage } from '../api/send-message';
+import { TYPING_SEND_EVERY_MS, TYPING_SHOWN_MS, sendTyping, useTypingState } from '../api/typing';
 
 const MAX_BODY = apiLimits.MessageCreate.body.maxLength;
 /** The composer shows its character count from this length on. */
@@ -20,13 +21,33 @@ function MessageBubble({ message, mine, seen }: { message: Message; mine: boolea
     <li className={`bubble-row ${mine ? 'bubble-row-mine' : 'bubble-row-theirs'}`}>
       <div className={`bubble ${mine ? 'bubble-mine' : 'bubble-theirs'}`}>
         {/* Rendered as text: the server stores bodies exactly as sent. */}
-        <p className="bubble-body">{message.body}</p>
+        <p className="bubble-body" dir="auto">
+          {message.body}
+        </p>
         <time className="bubble-time" dateTime={message.created_at}>
           {formatTime(message.created_at)}
         </time>
       </div>
       {seen && <span className="bubble-seen">Seen</span>}
     </li>
+  );
+}
+
+/** "Bob is typing…" for a few seconds after their last typing signal. */
+function TypingIndicator({ matchId, userId, partnerName }: { matchId: number; userId: number; partnerName: string }) {
+  const typing = useTypingState(matchId);
+  const shownUntil = typing && typing.user_id !== userId ? typing.at + TYPING_SHOWN_MS : 0;
+  // The signal whose time is up; a newer signal has a later `shownUntil` and shows again.
+  const [expired, setExpired] = useState(0);
+  useEffect(() => {
+    if (!shownUntil) return;
+    const timer = setTimeout(() => setExpired(shownUntil), Math.max(0, shownUntil - Date.now()));
+    return () => clearTimeout(timer);
+  }, [shownUntil]);
+  return (
+    <p className="chat-typing muted" aria-live="polite">
+      {shownUntil && shownUntil !== expired ? `${partnerName} is typing…` : ''}
+    </p>
   );
 }
 
@@ -103,7 +124,26 @@ export function ChatView({
     event?.preventDefault();
     const body = draft.trim();
     if (!body || tooLong || send.isPending) return;
-    send.mutate({ matchId, body }, { onSuccess: () => setDraft('') });
+    send.mutate(
+      { matchId, body },
+      {
+        onSuccess: () => {
+          setDraft('');
+          lastTypingSent.current = 0;
+        },
+      },
+    );
+  };
+
+  // Typing signals: at most one every few seconds while the draft changes, never for an empty one.
+  const lastTypingSent = useRef(0);
+  const onDraftChange = (value: string) => {
+    setDraft(value);
+    const at = Date.now();
+    if (value.trim() && at - lastTypingSent.current >= TYPING_SEND_EVERY_MS) {
+      lastTypingSent.current = at;
+      void sendTyping(matchId);
+    }
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -166,6 +206,7 @@ export function ChatView({
           </>
         )}
       </div>
+      <TypingIndicator matchId={matchId} userId={userId} partnerName={partnerName} />
       <form className="composer" onSubmit={submit}>
         {send.error && (
           <Alert>{send.error instanceof ApiError ? send.error.message : 'Could not send. Try again.'}</Alert>
@@ -177,12 +218,13 @@ export function ChatView({
           <textarea
             id={inputId}
             className="input composer-input"
+            dir="auto"
             rows={1}
             placeholder={`Message ${partnerName}`}
             aria-invalid={tooLong || undefined}
             aria-describedby={length >= COUNT_FROM ? countId : undefined}
             value={draft}
-            onChange={(event) => setDraft(event.target.value)}
+            onChange={(event) => onDraftChange(event.target.value)}
             onKeyDown={onKeyDown}
             disabled={messagesQuery.isError}
           />

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
-import type { Match, Profile } from '@/types/api';
+import type { DiscoverPage, Match } from '@/types/api';
 import { discoverKeys, matchesKeys } from '@/lib/query-keys';
 
 export type SwipeInput = { user_id: number; liked: boolean };
@@ -11,10 +11,10 @@ export function createSwipe(input: SwipeInput): Promise<{ match: Match | null }>
 
 /** Removes a decided card from the deck; when the batch runs out, asks the server for more. */
 export function dropFromDeck(queryClient: QueryClient, userId: number): void {
-  const data = queryClient.getQueryData<{ users: Profile[] }>(discoverKeys.all);
+  const data = queryClient.getQueryData<DiscoverPage>(discoverKeys.all);
   if (!data) return;
   const users = data.users.filter((user) => user.id !== userId);
-  queryClient.setQueryData(discoverKeys.all, { users });
+  queryClient.setQueryData<DiscoverPage>(discoverKeys.all, { users });
   if (users.length === 0) void queryClient.invalidateQueries({ queryKey: discoverKeys.all });
 }
 

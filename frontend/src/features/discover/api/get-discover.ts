@@ -1,10 +1,10 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
-import type { Profile } from '@/types/api';
+import type { DiscoverPage } from '@/types/api';
 import { discoverKeys } from '@/lib/query-keys';
 
-export function getDiscover(limit = 20): Promise<{ users: Profile[] }> {
-  return api.get<{ users: Profile[] }>('/api/discover', { params: { limit } });
+export function getDiscover(limit = 20): Promise<DiscoverPage> {
+  return api.get<DiscoverPage>('/api/discover', { params: { limit } });
 }
 
 export function getDiscoverQueryOptions(limit = 20) {

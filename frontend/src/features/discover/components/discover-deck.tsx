@@ -7,6 +7,8 @@ import { ApiError } from '@/lib/api-client';
 import type { Match, Profile } from '@/types/api';
 import { dropFromDeck, useCreateSwipe } from '../api/create-swipe';
 import { useDiscover } from '../api/get-discover';
+import { useUndoSwipe } from '../api/undo-swipe';
+import { useWidenRadius } from '../api/widen-radius';
 import { ProfileCard } from './profile-card';
 
 export function DiscoverDeck({
@@ -28,7 +30,11 @@ export function DiscoverDeck({
   const queryClient = useQueryClient();
   const discover = useDiscover();
   const swipe = useCreateSwipe();
+  const undo = useUndoSwipe();
+  const widen = useWidenRadius();
   const [swipeError, setSwipeError] = useState<string | null>(null);
+  // The last person decided about without a match, whom Undo can bring back.
+  const [undoable, setUndoable] = useState<{ profile: Profile; liked: boolean } | null>(null);
 
   const incomplete =
     discover.error instanceof ApiError && discover.error.code === 'profile_incomplete'
@@ -71,10 +77,12 @@ export function DiscoverDeck({
       if (!current || busy || deciding.current) return;
       deciding.current = true;
       setSwipeError(null);
+      const decided = current;
       swipe.mutate(
         { user_id: current.id, liked },
         {
           onSuccess: (data) => {
+            setUndoable(data.match ? null : { profile: decided, liked });
             if (data.match) onMatch(data.match);
           },
           onError: (error) => {
@@ -96,6 +104,30 @@ export function DiscoverDeck({
     [current, busy, swipe, onMatch, onProfileIncomplete, queryClient],
   );
 
+  const undoBar = undoable && (
+    <div className="undo-bar">
+      <span className="muted">
+        You said {undoable.liked ? 'Yes' : 'No'} to {undoable.profile.display_name || undoable.profile.username}.
+      </span>
+      <Button
+        variant="secondary"
+        className="btn-small"
+        pending={undo.isPending}
+        onClick={() =>
+          undo.mutate(undoable.profile, {
+            onSuccess: () => setUndoable(null),
+            onError: (error) => {
+              setUndoable(null);
+              setSwipeError(error instanceof ApiError ? error.message : 'Could not undo. Try again.');
+            },
+          })
+        }
+      >
+        Undo
+      </Button>
+    </div>
+  );
+
   if (loading) {
     return <LoadingState label="Finding people near you…" />;
   }
@@ -110,22 +142,41 @@ export function DiscoverDeck({
     );
   }
   if (!current) {
+    // The nearest wider radius that brings anyone; the server counts only on an empty page.
+    const offer = discover.data?.wider?.find((reach) => reach.count > 0);
     return (
-      <EmptyState title="You've seen everyone nearby" titleRef={emptyTitle}>
-        <p>New people join every day. Check back later, or widen your friend radius to see people farther away.</p>
-        <div className="state-actions">
-          <Button variant="secondary" onClick={() => void discover.refetch()}>
-            Check again
-          </Button>
-          {emptyAction}
-        </div>
-      </EmptyState>
+      <>
+        {swipeError && <Alert>{swipeError}</Alert>}
+        {undoBar}
+        <EmptyState title="You've seen everyone nearby" titleRef={emptyTitle}>
+          <p>
+            {offer
+              ? 'There are more people a little farther away.'
+              : 'New people join every day. Check back later, or widen your friend radius to see people farther away.'}
+          </p>
+          {widen.error && (
+            <Alert>{widen.error instanceof ApiError ? widen.error.message : 'Could not change your radius.'}</Alert>
+          )}
+          <div className="state-actions">
+            {offer && (
+              <Button pending={widen.isPending} onClick={() => widen.mutate(offer.radius_miles)}>
+                Widen to {offer.radius_miles} miles — {offer.count} {offer.count === 1 ? 'person' : 'people'}
+              </Button>
+            )}
+            <Button variant="secondary" onClick={() => void discover.refetch()}>
+              Check again
+            </Button>
+            {!offer && emptyAction}
+          </div>
+        </EmptyState>
+      </>
     );
   }
 
   return (
     <div className="deck">
       {swipeError && <Alert>{swipeError}</Alert>}
+      {undoBar}
       <ProfileCard
         key={current.id}
         ref={card}

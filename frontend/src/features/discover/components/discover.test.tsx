@@ -46,13 +46,36 @@ describe('ProfileCard keyboard', () => {
 
     expect(screen.getByRole('heading', { name: 'Bob' })).toBeInTheDocument();
     expect(screen.getByText('Within 2 miles')).toBeInTheDocument();
-    expect(screen.getByText('hiking').closest('li')).toHaveClass('tag-shared');
+    for (const hiking of screen.getAllByText('hiking')) expect(hiking.closest('li')).toHaveClass('tag-shared');
     expect(screen.getByText('chess').closest('li')).not.toHaveClass('tag-shared');
+    const onPhoto = screen.getByRole('list', { name: 'Shared interests' });
+    expect(within(onPhoto).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['hiking']);
+    expect(screen.getByText('You both like 1 thing')).toBeInTheDocument();
 
     await userEvent.click(screen.getByRole('button', { name: 'No' }));
     expect(onDecide).toHaveBeenLastCalledWith(false);
     await userEvent.click(screen.getByRole('button', { name: 'Yes' }));
     expect(onDecide).toHaveBeenLastCalledWith(true);
+  });
+});
+
+describe('ProfileCard shared tags on the photo', () => {
+  it('shows the first three shared tags once each, in the person\'s spelling, and counts the rest', () => {
+    const profile = buildProfile({
+      hobbies: ['Hiking', 'chess', 'Baking', 'Climbing'],
+      interests: ['hiking', 'Jazz', 'Opera'],
+      shared_interests: ['hiking', 'baking', 'climbing', 'jazz', 'opera'],
+    });
+    renderWithProviders(<ProfileCard profile={profile} onDecide={vi.fn()} />);
+
+    const onPhoto = screen.getByRole('list', { name: 'Shared interests' });
+    expect(within(onPhoto).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+      'Hiking',
+      'Baking',
+      'Climbing',
+      '+2 more',
+    ]);
+    expect(screen.getByText('You both like 5 things')).toBeInTheDocument();
   });
 });
 
@@ -238,5 +261,100 @@ describe('DiscoverDeck', () => {
     await new Promise((resolve) => setTimeout(resolve, 50)); // a swipe would have been sent by now
 
     expect(calls.filter((c) => c.url === '/api/swipes')).toHaveLength(0);
+  });
+});
+
+describe('DiscoverDeck meeting-up extras', () => {
+  it('Undo after a No brings the person back on top of the deck', async () => {
+    setAccessToken(makeToken({ sub: '42' }));
+    const bob = buildProfile();
+    const carol = buildProfile({ id: 8, username: 'carol', display_name: 'Carol' });
+    const { calls } = mockFetch(({ url, method }) => {
+      if (url.startsWith('/api/discover')) return jsonResponse({ users: [bob, carol] });
+      if (url === '/api/swipes' && method === 'POST') return jsonResponse({ match: null }, 201);
+      if (url === '/api/swipes/undo') return jsonResponse({ user_id: bob.id });
+      return undefined;
+    });
+    renderWithProviders(<DiscoverDeck onMatch={vi.fn()} onProfileIncomplete={vi.fn()} />);
+
+    await screen.findByRole('heading', { name: 'Bob' });
+    await userEvent.click(screen.getByRole('button', { name: 'No' }));
+    await screen.findByRole('heading', { name: 'Carol' });
+    expect(screen.getByText('You said No to Bob.')).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Undo' }));
+
+    expect(await screen.findByRole('heading', { name: 'Bob' })).toBeInTheDocument();
+    expect(calls.filter((c) => c.url === '/api/swipes/undo')).toHaveLength(1);
+    expect(screen.queryByRole('button', { name: 'Undo' })).toBeNull();
+  });
+
+  it('offers no Undo after a match, and says why an undo was refused', async () => {
+    setAccessToken(makeToken({ sub: '42' }));
+    const bob = buildProfile();
+    const carol = buildProfile({ id: 8, username: 'carol', display_name: 'Carol' });
+    mockFetch(({ url, body }) => {
+      if (url.startsWith('/api/discover')) return jsonResponse({ users: [bob, carol] });
+      if (url === '/api/swipes') {
+        const liked = (body as { liked: boolean }).liked;
+        return jsonResponse({ match: liked && (body as { user_id: number }).user_id === bob.id ? { id: 1 } : null }, 201);
+      }
+      if (url === '/api/swipes/undo') {
+        return jsonResponse({ error: 'conflict', message: 'Decisions can only be taken back within 5 minutes.' }, 409);
+      }
+      return undefined;
+    });
+    const onMatch = vi.fn();
+    renderWithProviders(<DiscoverDeck onMatch={onMatch} onProfileIncomplete={vi.fn()} />);
+
+    await screen.findByRole('heading', { name: 'Bob' });
+    await userEvent.click(screen.getByRole('button', { name: 'Yes' }));
+    await screen.findByRole('heading', { name: 'Carol' });
+    expect(onMatch).toHaveBeenCalled();
+    expect(screen.queryByRole('button', { name: 'Undo' })).toBeNull();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Yes' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Undo' }));
+    expect(await screen.findByText('Decisions can only be taken back within 5 minutes.')).toBeInTheDocument();
+  });
+
+  it('an empty deck offers the nearest wider radius that brings people, and widens it', async () => {
+    setAccessToken(makeToken({ sub: '42' }));
+    let radius = 25;
+    const { calls } = mockFetch(({ url, method, body }) => {
+      if (url.startsWith('/api/discover')) {
+        return radius === 25
+          ? jsonResponse({ users: [], wider: [{ radius_miles: 50, count: 41 }, { radius_miles: 100, count: 90 }] })
+          : jsonResponse({ users: [buildProfile()] });
+      }
+      if (url === '/api/me' && method === 'PATCH') {
+        radius = (body as { friend_radius_miles: number }).friend_radius_miles;
+        return jsonResponse({ id: 42, friend_radius_miles: radius });
+      }
+      return undefined;
+    });
+    renderWithProviders(<DiscoverDeck onMatch={vi.fn()} onProfileIncomplete={vi.fn()} />);
+
+    await userEvent.click(await screen.findByRole('button', { name: 'Widen to 50 miles — 41 people' }));
+
+    expect(await screen.findByRole('heading', { name: 'Bob' })).toBeInTheDocument();
+    expect(calls.find((c) => c.method === 'PATCH')?.body).toEqual({ friend_radius_miles: 50 });
+  });
+
+  it('an empty deck with nobody farther away keeps the plain message', async () => {
+    setAccessToken(makeToken({ sub: '42' }));
+    mockFetch(({ url }) =>
+      url.startsWith('/api/discover') ? jsonResponse({ users: [], wider: [{ radius_miles: 50, count: 0 }] }) : undefined,
+    );
+    renderWithProviders(<DiscoverDeck onMatch={vi.fn()} onProfileIncomplete={vi.fn()} emptyAction={<a href="/profile">Widen your radius</a>} />);
+
+    expect(await screen.findByText(/New people join every day/)).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /Widen to/ })).toBeNull();
+    expect(screen.getByRole('link', { name: 'Widen your radius' })).toBeInTheDocument();
+  });
+
+  it('cards say how many people someone met through Friender', () => {
+    renderWithProviders(<ProfileCard profile={buildProfile({ met_count: 3 })} onDecide={vi.fn()} />);
+
+    expect(screen.getByText('Met 3 people through Friender')).toBeInTheDocument();
   });
 });

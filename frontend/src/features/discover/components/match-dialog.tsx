@@ -19,7 +19,9 @@ export function MatchDialog({
     <Dialog title="It's a match!" onClose={onClose} className="match-dialog">
       <div className="match-dialog-body">
         <Avatar photo={photo} name={name} size={96} />
-        <p>You and {name} both said yes. Say hello!</p>
+        <p>
+          You and <bdi>{name}</bdi> both said yes. Say hello!
+        </p>
       </div>
       <div className="dialog-actions">
         <Button onClick={() => onMessage(match.id)}>Send a message</Button>

@@ -1,5 +1,6 @@
 import { useEffect, useState, type ReactNode, type Ref } from 'react';
 import { Button } from '@/components/ui/button';
+import { MetCount } from '@/components/ui/met-count';
 import { PhotoImage } from '@/components/ui/photo-image';
 import { displayNameOf } from '@/lib/format';
 import type { Profile } from '@/types/api';
@@ -56,10 +57,34 @@ function Tags({ title, tags, shared }: { title: string; tags: string[]; shared: 
           return (
             <li key={tag} className={`tag${isShared ? ' tag-shared' : ''}`}>
               {isShared && <span className="visually-hidden">Shared: </span>}
-              {tag}
+              <bdi>{tag}</bdi>
             </li>
           );
         })}
+      </ul>
+    </div>
+  );
+}
+
+/** On the photo: the first few shared tags, and how many more the lists below hold. */
+const SHARED_ON_PHOTO = 3;
+
+function SharedTags({ tags }: { tags: string[] }) {
+  if (tags.length === 0) return null;
+  const shown = tags.slice(0, SHARED_ON_PHOTO);
+  const more = tags.length - shown.length;
+  return (
+    <div className="card-shared">
+      <span className="card-shared-title">
+        You both like {tags.length} {tags.length === 1 ? 'thing' : 'things'}
+      </span>
+      <ul className="tag-list" aria-label="Shared interests">
+        {shown.map((tag) => (
+          <li key={tag} className="tag tag-shared" dir="auto">
+            {tag}
+          </li>
+        ))}
+        {more > 0 && <li className="tag tag-more">+{more} more</li>}
       </ul>
     </div>
   );
@@ -93,6 +118,14 @@ export function ProfileCard({
   const photos = [...profile.photos].sort((a, b) => a.position - b.position);
   const photo = photos[Math.min(photoIndex, photos.length - 1)];
   const place = [profile.city, profile.state].filter(Boolean).join(', ');
+  // What you have in common, in this person's own spelling, hobbies first.
+  const seen = new Set<string>();
+  const sharedTags = [...profile.hobbies, ...profile.interests].filter((tag) => {
+    const key = tag.toLowerCase();
+    if (!shared.has(key) || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 
   return (
     <article
@@ -103,7 +136,9 @@ export function ProfileCard({
       style={drag.style}
       {...drag.handlers}
     >
-      <div className="card-photo">
+      {/* The hero: the photo fills the card and the name, distance and what you share sit on it,
+          so one phone screen shows the person and the Yes / No below without scrolling. */}
+      <div className="card-hero">
         {drag.intent && (
           <span className={`card-intent card-intent-${drag.intent}`} aria-hidden="true">
             {drag.intent === 'yes' ? 'Yes' : 'No'}
@@ -141,29 +176,21 @@ export function ProfileCard({
             </button>
           </div>
         )}
-      </div>
-      <div className="card-body">
-        <div className="card-head">
-          <h2 id={`profile-${profile.id}-name`} className="card-name" title={name}>
-            {name}
-          </h2>
-          {menu}
-        </div>
-        <p className="card-meta">
-          {typeof profile.age === 'number' && <span>{profile.age} years old</span>}
-          {place && <span>{place}</span>}
-          {profile.distance_miles !== undefined && (
-            <span>Within {profile.distance_miles} miles</span>
-          )}
-        </p>
-        {profile.bio && <p className="card-bio">{profile.bio}</p>}
-        {shared.size > 0 && (
-          <p className="card-shared">
-            You both like {shared.size} {shared.size === 1 ? 'thing' : 'things'}
+        <div className="card-overlay">
+          <div className="card-head">
+            <h2 id={`profile-${profile.id}-name`} className="card-name" title={name} dir="auto">
+              {name}
+            </h2>
+            {menu}
+          </div>
+          <p className="card-meta">
+            {typeof profile.age === 'number' && <span>{profile.age} years old</span>}
+            {profile.distance_miles !== undefined && <span>Within {profile.distance_miles} miles</span>}
+            {place && <span>{place}</span>}
           </p>
-        )}
-        <Tags title="Hobbies" tags={profile.hobbies} shared={shared} />
-        <Tags title="Interests" tags={profile.interests} shared={shared} />
+          <MetCount count={profile.met_count} />
+          <SharedTags tags={sharedTags} />
+        </div>
       </div>
       <div className="card-actions">
         <Button variant="secondary" className="btn-no" disabled={disabled} onClick={() => onDecide(false)} aria-keyshortcuts="ArrowLeft">
@@ -172,6 +199,15 @@ export function ProfileCard({
         <Button className="btn-yes" disabled={disabled} onClick={() => onDecide(true)} aria-keyshortcuts="ArrowRight">
           Yes
         </Button>
+      </div>
+      <div className="card-body">
+        {profile.bio && (
+          <p className="card-bio" dir="auto">
+            {profile.bio}
+          </p>
+        )}
+        <Tags title="Hobbies" tags={profile.hobbies} shared={shared} />
+        <Tags title="Interests" tags={profile.interests} shared={shared} />
       </div>
       <p className="card-hint muted" aria-hidden="true">
         Tip: drag the card, or press ← for no, → for yes

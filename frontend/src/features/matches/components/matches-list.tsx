@@ -16,11 +16,18 @@ function MatchRow({ match, userId }: { match: Match; userId: number }) {
       <Link to={`/matches/${match.id}`} className={`match-row${unread > 0 ? ' match-row-unread' : ''}`}>
         <Avatar photo={photo} name={name} size={56} />
         <span className="match-text">
-          <span className="match-name" title={name}>
+          <span className="match-name" title={name} dir="auto">
             {name}
           </span>
           <span className="match-last">
-            {last ? `${last.sender_id === userId ? 'You: ' : ''}${last.body}` : 'New match — say hello!'}
+            {last ? (
+              <>
+                {last.sender_id === userId ? 'You: ' : ''}
+                <bdi>{last.body}</bdi>
+              </>
+            ) : (
+              'New match — say hello!'
+            )}
           </span>
         </span>
         <span className="match-side">

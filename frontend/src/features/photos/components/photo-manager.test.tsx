@@ -103,3 +103,69 @@ describe('PhotoManager uploads', () => {
     expect(screen.getByText('photos.zip')).toHaveAttribute('title', 'photos.zip');
   });
 });
+
+describe('PhotoManager deletion', () => {
+  const photo = (id: number, position: number) => ({
+    id,
+    url: `https://img.example/${id}.jpg`,
+    thumb_url: `https://img.example/${id}-thumb.jpg`,
+    width: 400,
+    height: 400,
+    blurhash: null,
+    position,
+    created_at: '2026-01-01T00:00:00Z',
+  });
+
+  it("asks in the app's own dialog, not the browser's confirm(), and deletes only on yes", async () => {
+    const browserConfirm = vi.spyOn(window, 'confirm');
+    setAccessToken(makeToken({ sub: '42' }));
+    let photos = [photo(1, 0), photo(2, 1)];
+    const { calls } = mockFetch(({ url, method }) => {
+      if (url === '/api/me/photos') return jsonResponse({ photos });
+      if (url === '/api/me/photos/2' && method === 'DELETE') {
+        photos = photos.filter((p) => p.id !== 2);
+        return new Response(null, { status: 204 });
+      }
+      return undefined;
+    });
+    renderWithProviders(<PhotoManager />);
+    const deleteButton = await screen.findByRole('button', { name: 'Delete photo 2' });
+
+    await userEvent.click(deleteButton);
+    let dialog = screen.getByRole('dialog', { name: 'Delete photo 2?' });
+    expect(within(dialog).getByRole('button', { name: 'Cancel' })).toHaveFocus();
+    await userEvent.keyboard('{Escape}');
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(deleteButton).toHaveFocus();
+
+    await userEvent.click(deleteButton);
+    dialog = screen.getByRole('dialog', { name: 'Delete photo 2?' });
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(calls.filter((c) => c.method === 'DELETE')).toHaveLength(0);
+
+    await userEvent.click(deleteButton);
+    await userEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Delete photo' }));
+
+    await vi.waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(calls.filter((c) => c.method === 'DELETE').map((c) => c.url)).toEqual(['/api/me/photos/2']);
+    await vi.waitFor(() => expect(screen.getAllByRole('img', { name: /^Photo \d$/ })).toHaveLength(1));
+    expect(browserConfirm).not.toHaveBeenCalled();
+  });
+
+  it('keeps the dialog open with the reason when the deletion fails', async () => {
+    setAccessToken(makeToken({ sub: '42' }));
+    mockFetch(({ url, method }) => {
+      if (url === '/api/me/photos') return jsonResponse({ photos: [photo(1, 0)] });
+      if (method === 'DELETE') return jsonResponse({ error: 'service_unavailable', message: 'Storage is unavailable.' }, 503);
+      return undefined;
+    });
+    renderWithProviders(<PhotoManager />);
+
+    await userEvent.click(await screen.findByRole('button', { name: 'Delete photo 1' }));
+    const dialog = screen.getByRole('dialog', { name: 'Delete photo 1?' });
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Delete photo' }));
+
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent('Storage is unavailable.');
+    expect(screen.getByRole('dialog', { name: 'Delete photo 1?' })).toBeInTheDocument();
+  });
+});

@@ -1,6 +1,7 @@
 import { useId, useRef, useState, type DragEvent } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { TrashIcon } from '@/components/ui/icons';
 import { PhotoImage } from '@/components/ui/photo-image';
 import { ProgressBar } from '@/components/ui/progress-bar';
@@ -59,6 +60,8 @@ export function PhotoManager() {
   const [uploads, setUploads] = useState<UploadItem[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
+  /** The photo whose deletion waits for "Delete photo" in the confirm dialog. */
+  const [deleting, setDeleting] = useState<{ photo: Photo; number: number } | null>(null);
   const photoInput = useRef<HTMLInputElement>(null);
   const archiveInput = useRef<HTMLInputElement>(null);
   const photoInputId = useId();
@@ -152,7 +155,13 @@ export function PhotoManager() {
     reorder.mutate(move(photos, from, to).map((photo) => photo.id));
   };
 
-  const actionError = reorder.error ?? remove.error;
+  // A failed deletion is reported inside its dialog, which stays open to try again.
+  const actionError = reorder.error;
+
+  const closeDeleteDialog = () => {
+    setDeleting(null);
+    remove.reset();
+  };
 
   return (
     <section className="card photo-manager" aria-labelledby="photos-heading">
@@ -217,9 +226,7 @@ export function PhotoManager() {
                   className="icon-btn icon-btn-danger"
                   aria-label={`Delete photo ${index + 1}`}
                   disabled={remove.isPending}
-                  onClick={() => {
-                    if (window.confirm('Delete this photo?')) remove.mutate(photo.id);
-                  }}
+                  onClick={() => setDeleting({ photo, number: index + 1 })}
                 >
                   <TrashIcon size={16} />
                 </button>
@@ -227,6 +234,22 @@ export function PhotoManager() {
             </li>
           ))}
         </ol>
+      )}
+
+      {deleting && (
+        <ConfirmDialog
+          title={`Delete photo ${deleting.number}?`}
+          confirmLabel="Delete photo"
+          pending={remove.isPending}
+          error={remove.error ? errorMessage(remove.error) : null}
+          onCancel={closeDeleteDialog}
+          onConfirm={() => remove.mutate(deleting.photo.id, { onSuccess: closeDeleteDialog })}
+        >
+          <div className="confirm-photo">
+            <PhotoImage photo={deleting.photo} variant="thumb" fit="cover" alt={`Photo ${deleting.number}`} />
+          </div>
+          <p>It is removed from your profile and from storage. This cannot be undone.</p>
+        </ConfirmDialog>
       )}
 
       <div

@@ -104,8 +104,24 @@ describe('ProfileForm', () => {
       await userEvent.paste(pasted);
       expect(zip, pasted).toHaveValue('94103');
     }
-    await userEvent.type(zip, '7');
+    expect(zip).not.toHaveAccessibleDescription(/ZIP code has 5 digits/);
+  });
+
+  it('refuses a sixth digit out loud instead of cutting it silently, and clears the note on the next edit', async () => {
+    renderWithProviders(<ProfileForm me={buildMe()} />);
+    const zip = screen.getByLabelText('ZIP code');
+
+    await userEvent.type(zip, '941037');
+
     expect(zip).toHaveValue('94103');
+    expect(zip).toHaveAccessibleDescription(/A US ZIP code has 5 digits: the extra digit was not added\./);
+    expect(zip).toBeInvalid();
+    await userEvent.clear(zip);
+    await userEvent.paste('123456');
+    expect(zip, 'a pasted six-digit number is refused whole, not cut to five').toHaveValue('');
+    await userEvent.type(zip, '1');
+    expect(zip).toHaveValue('1');
+    expect(zip).not.toHaveAccessibleDescription(/5 digits/);
   });
 
   it('says when a tag is over 30 characters instead of cutting it', async () => {

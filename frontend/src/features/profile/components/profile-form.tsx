@@ -13,6 +13,8 @@ export const DEFAULT_RADIUS = 25;
 /** What the server accepts (PATCH /api/me), from its OpenAPI document. */
 const LIMITS = apiLimits.ProfileUpdate;
 const ZIP_PATTERN = new RegExp(LIMITS.zip_code.pattern);
+const ZIP_DIGITS = LIMITS.zip_code.maxLength;
+export const ZIP_TOO_LONG = `A US ZIP code has ${ZIP_DIGITS} digits: the extra digit was not added.`;
 const FIELDS = [
   'display_name',
   'bio',
@@ -100,7 +102,7 @@ export function ProfileForm({ me, onSaved }: { me: Me; onSaved?: (me: Me) => voi
     const errors: Record<string, string> = {};
     if (!values.display_name.trim()) errors.display_name = 'Tell people what to call you.';
     if ((values.zip_code || me.zip_code) && !ZIP_PATTERN.test(values.zip_code.trim())) {
-      errors.zip_code = 'Enter a 5-digit US ZIP code.';
+      errors.zip_code = `Enter a ${ZIP_DIGITS}-digit US ZIP code.`;
     }
     // An emptied field is not sent, so a saved one would silently stay: say so instead.
     if (values.hobbies.length === 0 && me.hobbies.length > 0) errors.hobbies = 'Keep at least one hobby.';
@@ -128,6 +130,7 @@ export function ProfileForm({ me, onSaved }: { me: Me; onSaved?: (me: Me) => voi
         label="Display name"
         name="display_name"
         autoComplete="nickname"
+        dir="auto"
         maxLength={LIMITS.display_name.maxLength}
         value={values.display_name}
         onChange={(event) => set('display_name', event.target.value)}
@@ -136,6 +139,7 @@ export function ProfileForm({ me, onSaved }: { me: Me; onSaved?: (me: Me) => voi
       <TextAreaField
         label="Bio"
         name="bio"
+        dir="auto"
         rows={4}
         maxLength={LIMITS.bio.maxLength}
         value={values.bio}
@@ -168,11 +172,19 @@ export function ProfileForm({ me, onSaved }: { me: Me; onSaved?: (me: Me) => voi
         name="zip_code"
         inputMode="numeric"
         autoComplete="postal-code"
-        pattern="\d{5}"
         value={values.zip_code}
-        // Digits first, then five of them: a maxLength would cut a pasted " 94103" or
-        // "ZIP 94103" to its first five characters before the non-digits are dropped.
-        onChange={(event) => set('zip_code', event.target.value.replace(/\D/g, '').slice(0, 5))}
+        // Only the digits count, so a pasted " 94103" or "ZIP 94103" works (a maxLength would cut
+        // it before the non-digits are dropped). One digit too many is refused out loud: cutting
+        // it silently would save a different ZIP code than the one typed.
+        onChange={(event) => {
+          // A pasted ZIP+4 ("94103-1234") is the five-digit ZIP code and its delivery route.
+          const digits = event.target.value.replace(/^\s*(\d{5})-\d{4}\s*$/, '$1').replace(/\D/g, '');
+          if (digits.length > ZIP_DIGITS) {
+            setClientErrors((current) => ({ ...current, zip_code: ZIP_TOO_LONG }));
+            return;
+          }
+          set('zip_code', digits);
+        }}
         error={errorFor('zip_code')}
         hint={
           savedPlace ? (

@@ -68,7 +68,7 @@ export function ReportDialog({
     <Dialog title={`Report ${name}`} onClose={onClose} className="dialog-form">
       <form onSubmit={onSubmit} noValidate>
         <p className="dialog-text">
-          Reports are private: {name} is not told who reported them.
+          Reports are private: <bdi>{name}</bdi> is not told who reported them.
         </p>
         <TextAreaField
           label="Reason"

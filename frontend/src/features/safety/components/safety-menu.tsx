@@ -63,7 +63,7 @@ export function SafetyMenu({
         >
           <p>
             Neither of you will see the other again, anywhere on Friender. Any match and conversation
-            between you ends. {name} is not told.
+            between you ends. <bdi>{name}</bdi> is not told.
           </p>
         </ConfirmDialog>
       )}

@@ -1,14 +1,21 @@
-"""Event streams at scale: caps per account and per address, and streams that end the moment access is taken away."""
+"""Event streams at scale: many streams never hold up ordinary requests, caps per account and per
+address, and streams that end the moment access is taken away.
+"""
 
+import concurrent.futures
 import uuid
 
 import pytest
-from flask_jwt_extended import create_access_token
+import requests
+from flask_jwt_extended import create_access_token, decode_token
 
+from friender.auth.service import revoke_token
 from friender.events import broker
+from friender.extensions import db
 
 from .matching import create_match
-from .sse import ClientStream
+from .processes import AppProcess
+from .sse import ClientStream, LiveStream
 from .support import NYC_PROFILE
 from .test_events import FAST_HEARTBEAT, REDIS_TEST_URL, needs_redis, open_stream, send
 
@@ -95,3 +102,50 @@ def test_logging_out_ends_a_busy_stream_before_any_later_message(app, client, ma
     with pytest.raises(StopIteration):
         stream.next_frame()
     assert broker().subscriber_count() == 0
+
+
+def test_more_streams_than_the_old_thread_count_leave_ping_login_and_matches_prompt(database_url, make_user):
+    # gthread with 8 threads answered nothing once 8 streams were open; a stream is now a greenlet.
+    users = [make_user(profile=NYC_PROFILE) for _ in range(8)]
+    create_match(users[0], users[1])
+    server = AppProcess({"FRIENDER_ENV": "testing", "DATABASE_URL": database_url}, threads=8)
+    streams = []
+    try:
+        server.wait_until_serving()
+        streams = [LiveStream(server.port, user.access_token, timeout=10) for user in users for _ in range(8)]
+        assert [stream.next_event().event for stream in streams] == ["ready"] * 64
+
+        def call(method, path, **kwargs):
+            return requests.request(method, f"{server.base_url}{path}", timeout=5, **kwargs)
+
+        login = {"username": users[2].username, "password": users[2].password}
+        with concurrent.futures.ThreadPoolExecutor(4) as pool:
+            answers = [
+                pool.submit(call, "GET", "/api/ping"),
+                pool.submit(call, "POST", "/api/auth/login", json=login),
+                pool.submit(call, "GET", "/api/matches", headers=users[0].headers),
+            ]
+            ping, logged_in, matches = (answer.result() for answer in answers)
+
+        assert ping.status_code == 200
+        assert logged_in.status_code == 200 and logged_in.json()["user"]["id"] == users[2].id
+        assert matches.status_code == 200 and len(matches.json()["matches"]) == 1
+    finally:
+        for stream in streams:
+            stream.close()
+        server.stop()
+
+
+def test_a_revocation_that_sent_no_end_event_still_ends_the_stream_on_a_quiet_check(client, make_user, monkeypatch):
+    # E.g. Redis was unreachable when the token was revoked: the periodic check is the backstop.
+    monkeypatch.setattr("friender.events.stream.REVOCATION_CHECK_SECONDS", 0)
+    ben = make_user()
+    stream = open_stream(client, ben)
+    assert stream.next_event().event == "ready"
+
+    revoke_token(decode_token(ben.access_token))
+    db.session.commit()
+
+    assert stream.next_event().event == "token_revoked"
+    with pytest.raises(StopIteration):
+        stream.next_frame()
