@@ -21,3 +21,5 @@ export type UndoResult = Schemas['UndoResult'];
 /** The data of a `typing` event (not part of the OpenAPI document: it travels on the event stream). */
 export type TypingSignal = { match_id: number; user_id: number };
 export type ApiSchemas = Schemas;
+/** The answer of a request the server took in (a mail on its way, a password set). */
+export type Accepted = Schemas['Accepted'];
