@@ -17,7 +17,7 @@ import io
 import random
 import sys
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 from faker import Faker
@@ -129,6 +129,9 @@ def person(number, rng, fake, places, password_hash, now):
         "latitude": place.latitude,
         "longitude": place.longitude,
         "friend_radius_miles": rng.choice([10, 15, 25, 25, 50]),
+        # Adults of 21 to 55; most keep the default age range; every seeded address is verified.
+        "birthdate": (now - timedelta(days=rng.randint(21 * 365, 55 * 365))).date(),
+        "email_verified_at": now,
         "created_at": now,
         "updated_at": now,
     }
@@ -197,6 +200,8 @@ def ensure_demo_account(center_place, password_hash):
             latitude=center_place.latitude,
             longitude=center_place.longitude,
             friend_radius_miles=25,
+            birthdate=date(1994, 6, 15),
+            email_verified_at=datetime.now(UTC),
         )
         db.session.add(demo)
         db.session.commit()

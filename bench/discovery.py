@@ -2,12 +2,15 @@
 
 Loads N synthetic users straight into a PostgreSQL database of its own with COPY (clustered
 around the 50 largest US metros, tags drawn with a skewed popularity from a vocabulary of 150),
-builds the search rows with the app's own row builder, gives a few viewers in New York (ZIP
-10001) a 25-mile radius, 5 tags and 1,000 earlier swipes, and measures p50/p95 of the endpoint
+every one with a birthdate (mostly in their twenties and thirties) and an age range (most keep
+18–99, some narrow it around their own age), builds the search rows with the app's own row
+builder, gives a few viewers in New York (ZIP 10001) a 25-mile radius, 5 tags and 1,000 earlier
+swipes (two of them want only people of 25 to 35), and measures p50/p95 of the endpoint
 through the Flask app — at 10,000 users (database ``<name>_small``) and at N, alternating
 between the two request by request so that other work on the machine weighs on both alike. On
 the same data in the same run it measures a naive baseline (exact distance on every row, tags
-intersected per row), checks that both return the same people in the same order, and prints
+intersected per row, ages computed with PostgreSQL's ``age()``, both ranges checked), checks
+that both return the same people in the same order, and prints
 the query plans of the fast path.
 
     .venv/bin/python bench/discovery.py                  # 1,000,000 users (heavy: ~6 minutes on 2 cores)
@@ -27,7 +30,7 @@ import statistics
 import sys
 import time
 from collections import Counter
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import sqlalchemy as sa
@@ -39,7 +42,7 @@ from friender import create_app
 from friender.discovery import index
 from friender.extensions import db
 from friender.geo import all_zip_places, distance_miles, lookup_zip
-from friender.models import SearchProfile, SearchTag, Swipe, Tag, User
+from friender.models import SearchProfile, SearchTag, Swipe, Tag, User, latest_birthdate_for_age
 from friender.profiles.service import update_profile
 
 DEFAULT_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/bench_discovery"
@@ -107,7 +110,7 @@ OUTSIDE_METROS = 0.1  # the share of users spread over every ZIP in the country
 INCOMPLETE = 0.05  # the share of users who never finished their profile
 PASSWORD_HASH = "$2b$04$" + "x" * 53  # nobody signs in as a synthetic user
 USER_COLUMNS = [column.name for column in User.__table__.columns]
-TODAY = date(2026, 12, 3)
+TODAY = datetime.now(UTC).date()
 # Most people keep the default 18–99; some narrow it around their own age (the mutual rule bites).
 AGE_RANGES, AGE_RANGE_WEIGHTS = ["any", "near", "band"], [6, 3, 1]
 
@@ -245,6 +248,7 @@ def load(engine, users):
                     "age_min": age_min,
                     "age_max": age_max,
                     "email_verified_at": now,
+                    "token_generation": 0,
                     "created_at": now,
                     "updated_at": now,
                 }
@@ -283,15 +287,20 @@ def load(engine, users):
 
 
 def viewer_profiles(rng):
-    """The viewers: the hard case (the 5 most popular tags), two typical ones, rare tags, and tags nobody has."""
+    """The viewers: the hard case (the 5 most popular tags), two typical ones, rare tags, tags nobody
+    has, and viewers of 30 who only want to meet people of 25 to 35 (the mutual age rule then
+    removes most people within reach, and everyone whose own range leaves 30 out)."""
 
-    def profile(name, tags):
+    def profile(name, tags, age_range=(18, 99)):
         return name, {
             "display_name": name,
             "hobbies": tags[:3],
             "interests": tags[3:],
             "zip_code": VIEWER_ZIP,
             "friend_radius_miles": VIEWER_RADIUS,
+            "birthdate": latest_birthdate_for_age(30, TODAY) - timedelta(days=40),
+            "age_min": age_range[0],
+            "age_max": age_range[1],
         }
 
     typical = [Population(rng).tags(5) for _ in range(2)]
@@ -301,6 +310,8 @@ def viewer_profiles(rng):
         profile("typical 2", typical[1]),
         profile("rare tags", VOCABULARY[-5:]),
         profile("tags nobody shares", [f"only-mine-{n}" for n in range(5)]),
+        profile("ages 25-35: popular tags", VOCABULARY[:5], (25, 35)),
+        profile("ages 25-35: typical tags", typical[0], (25, 35)),
     ]
 
 
@@ -355,6 +366,9 @@ NAIVE_QUERY = sa.text("""
         FROM users u
         WHERE u.id <> :viewer AND u.display_name IS NOT NULL AND u.friend_radius_miles IS NOT NULL
           AND u.latitude IS NOT NULL AND json_array_length(u.hobbies) > 0 AND json_array_length(u.interests) > 0
+          AND u.email_verified_at IS NOT NULL AND u.birthdate IS NOT NULL
+          AND date_part('year', age(:today, u.birthdate)) BETWEEN :age_min AND :age_max
+          AND :viewer_age BETWEEN u.age_min AND u.age_max
           AND u.id NOT IN (SELECT swipee_id FROM swipes WHERE swiper_id = :viewer)
           AND u.id NOT IN (SELECT blocked_id FROM blocks WHERE blocker_id = :viewer)
           AND u.id NOT IN (SELECT blocker_id FROM blocks WHERE blocked_id = :viewer)
@@ -428,6 +442,10 @@ def naive_and_checks(size, naive_runs):
                 "radius": viewer.friend_radius_miles,
                 "tags": index.tag_names(viewer.hobbies, viewer.interests),
                 "earth": index.EARTH_RADIUS_MILES,
+                "today": datetime.now(UTC).date(),
+                "age_min": viewer.age_min,
+                "age_max": viewer.age_max,
+                "viewer_age": viewer.age,
             }
             vx, vy, vz = index.unit_vector(viewer.latitude, viewer.longitude)
         naive_timings = []

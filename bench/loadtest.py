@@ -29,7 +29,7 @@ from pathlib import Path
 import gevent
 import requests
 import sqlalchemy as sa
-from support import free_port, recreate_database
+from support import BIRTHDATE, free_port, recreate_database, verification_token
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -107,7 +107,7 @@ def sign_up(base_url, rng, profile=True):
     username = f"load_{secrets.token_hex(6)}"
     body = requests.post(
         f"{base_url}/api/auth/signup",
-        json={"username": username, "email": f"{username}@example.com", "password": PASSWORD},
+        json={"username": username, "email": f"{username}@example.com", "password": PASSWORD, "birthdate": BIRTHDATE},
         timeout=30,
     ).json()
     headers = {"Authorization": f"Bearer {body['access_token']}"}
@@ -151,15 +151,20 @@ class JourneyUser(HttpUser):
 
     wait_time = constant(1)
 
+    database_url = None  # set before the phase: the verification link is read from the app's outbox table
+
     def on_start(self):
         rng = random.Random()
         username = f"journey_{secrets.token_hex(6)}"
+        email = f"{username}@example.com"
         response = self.client.post(
             "/api/auth/signup",
-            json={"username": username, "email": f"{username}@example.com", "password": PASSWORD},
+            json={"username": username, "email": email, "password": PASSWORD, "birthdate": BIRTHDATE},
             name="/api/auth/signup",
         )
         self.headers = {"Authorization": f"Bearer {response.json()['access_token']}"}
+        token = verification_token(self.database_url, email)
+        self.client.post("/api/auth/verify-email", json={"token": token}, name="/api/auth/verify-email")
         self.client.patch("/api/me", json=profile_for(rng), headers=self.headers, name="/api/me")
 
     @task(3)
@@ -277,6 +282,7 @@ def main():
         with engine.connect() as connection:
             people = list(connection.execute(sa.text("SELECT id FROM users WHERE username LIKE 'seed%'")).scalars())
         engine.dispose()
+        JourneyUser.database_url = args.database_url
         SwipeUser.accounts = [(sign_up(server.base_url, rng)[1], random.sample(people, len(people))) for _ in range(20)]
         merged, rps = measure_throughput(server.base_url, args.rounds, args.phase_seconds)
         bare = report("bare", merged["bare"], rps["bare"])

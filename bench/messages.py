@@ -30,7 +30,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from support import recreate_database  # noqa: E402
+from support import BIRTHDATE, recreate_database, verification_token  # noqa: E402
 
 from tests.backend.processes import AppProcess  # noqa: E402
 from tests.backend.sse import LiveStream  # noqa: E402
@@ -57,14 +57,18 @@ def reset_database(url):
         upgrade()
 
 
-def sign_up(base_url, name):
+def sign_up(base_url, name, database_url):
+    """A verified account with a complete profile (only verified people may send messages)."""
+    email = f"{name}@example.com"
     response = requests.post(
         f"{base_url}/api/auth/signup",
-        json={"username": name, "email": f"{name}@example.com", "password": PASSWORD},
+        json={"username": name, "email": email, "password": PASSWORD, "birthdate": BIRTHDATE},
         timeout=30,
     )
     response.raise_for_status()
     body = response.json()
+    token = verification_token(database_url, email)
+    requests.post(f"{base_url}/api/auth/verify-email", json={"token": token}, timeout=30).raise_for_status()
     headers = {"Authorization": f"Bearer {body['access_token']}"}
     requests.patch(f"{base_url}/api/me", json=PROFILE, headers=headers, timeout=30).raise_for_status()
     return {"id": body["user"]["id"], "token": body["access_token"], "headers": headers}
@@ -131,8 +135,8 @@ def delivery_latency(args, env):
     try:
         sender_process, receiver_process = (process.wait_until_serving() for process in processes)
         run = uuid.uuid4().hex[:8]
-        ana = sign_up(sender_process.base_url, f"bench_a_{run}")
-        ben = sign_up(sender_process.base_url, f"bench_b_{run}")
+        ana = sign_up(sender_process.base_url, f"bench_a_{run}", args.database_url)
+        ben = sign_up(sender_process.base_url, f"bench_b_{run}", args.database_url)
         match_id = create_match(sender_process.base_url, ana, ben)
         stream = LiveStream(receiver_process.port, ben["token"], timeout=30)
         assert stream.next_event().event == "ready"
@@ -192,7 +196,9 @@ def stream_capacity(args, env):
     try:
         run = uuid.uuid4().hex[:8]
         per_user = 10  # EVENTS_MAX_STREAMS_PER_USER
-        users = [sign_up(process.base_url, f"bench_s{i}_{run}") for i in range(-(-threads // per_user))]
+        users = [
+            sign_up(process.base_url, f"bench_s{i}_{run}", args.database_url) for i in range(-(-threads // per_user))
+        ]
         print(f"Part 2: one gevent worker; GET /api/health while {threads} streams and fewer are open")
         for target in sorted({0, threads // 2, threads - 1, threads}):
             while len(streams) < target:

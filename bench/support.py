@@ -1,5 +1,7 @@
 """Helpers the benchmarks share."""
 
+import functools
+import re
 import socket
 import sys
 
@@ -37,3 +39,22 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+BIRTHDATE = "1990-05-15"
+
+
+@functools.cache
+def _engine(url):
+    return sa.create_engine(url, pool_size=2)
+
+
+def verification_token(database_url, email):
+    """The token of the newest verification link the app mailed to ``email``, read from its outbox
+    table (what a person would click in their inbox)."""
+    with _engine(database_url).connect() as connection:
+        body = connection.scalar(
+            sa.text("SELECT text_body FROM outbox_mails WHERE to_address = :email ORDER BY id DESC LIMIT 1"),
+            {"email": email},
+        )
+    return re.search(r"/verify-email\?token=(\S+)", body).group(1)

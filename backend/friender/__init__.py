@@ -130,6 +130,7 @@ def _register_blueprints(app):
     from . import api_docs, health, web
     from .account.routes import blp as account_blp
     from .auth.routes import blp as auth_blp
+    from .auth.routes import settings_blp
     from .discovery.commands import cli as discovery_cli
     from .discovery.routes import blp as discovery_blp
     from .events.routes import blp as events_blp
@@ -145,6 +146,7 @@ def _register_blueprints(app):
 
     blueprints = (
         auth_blp,
+        settings_blp,
         profiles_blp,
         photos_blp,
         storage_blp,

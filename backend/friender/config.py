@@ -71,6 +71,10 @@ class BaseConfig:
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "5 per minute")
     SIGNUP_RATE_LIMIT = _env("SIGNUP_RATE_LIMIT", "20 per hour")
     MESSAGE_RATE_LIMIT = _env("MESSAGE_RATE_LIMIT", "30 per minute")
+    # Reset links asked for from one address, and for one email address (known or not, alike).
+    PASSWORD_RESET_RATE_LIMIT = _env("PASSWORD_RESET_RATE_LIMIT", "10 per hour")
+    PASSWORD_RESET_EMAIL_RATE_LIMIT = _env("PASSWORD_RESET_EMAIL_RATE_LIMIT", "3 per hour")
+    VERIFY_RESEND_RATE_LIMIT = _env("VERIFY_RESEND_RATE_LIMIT", "3 per hour")
     # The browser sends one typing signal every few seconds while someone types.
     TYPING_RATE_LIMIT = _env("TYPING_RATE_LIMIT", "30 per minute")
     REPORT_RATE_LIMIT = _env("REPORT_RATE_LIMIT", "10 per hour")

@@ -5,11 +5,15 @@ flask-jwt-extended failures, rate limits and database outages are all turned int
 """
 
 import logging
+import math
+import time
 
 import redis
 from flask import jsonify
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
+
+from .extensions import limiter
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +90,14 @@ class Conflict(ApiError):
     status, code = 409, "conflict"
 
 
+class EmailUnverified(ApiError):
+    status, code = 403, "email_unverified"
+
+
+class InvalidToken(ApiError):
+    status, code = 400, "invalid_token"
+
+
 class ProfileIncomplete(ApiError):
     status, code = 409, "profile_incomplete"
 
@@ -160,9 +172,19 @@ def handle_http_exception(error):
     if status == 422 and "messages" in data:
         return error_response(422, message=DEFAULT_MESSAGES[422], fields=_flatten_messages(data["messages"]))
     if status == 429:
-        return error_response(429)
+        return error_response(429, message=_rate_limited_message())
     message = data.get("message") or (error.description if _custom_description(error) else None)
     return error_response(status, message=message)
+
+
+def _rate_limited_message():
+    """Say how long to wait, in minutes (the ``Retry-After`` header Flask-Limiter adds has the seconds)."""
+    current = limiter.current_limit
+    if current is None:
+        return DEFAULT_MESSAGES[429]
+    # Flask-Limiter rounds the reset time up by a second; do not turn 60 s into "2 minutes".
+    minutes = max(1, math.ceil((current.reset_at - 1 - time.time()) / 60))
+    return f"Too many attempts. Please wait {minutes} minute{'s' if minutes != 1 else ''} and try again."
 
 
 def _custom_description(error):

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 # NEVER_REUSE_IDS is applied to every table by the models' base; models that name it still work.
 from .extensions import NEVER_REUSE_IDS, db  # noqa: F401
 
-REQUIRED_PROFILE_FIELDS = ("display_name", "hobbies", "interests", "zip_code", "friend_radius_miles")
+REQUIRED_PROFILE_FIELDS = ("display_name", "hobbies", "interests", "zip_code", "friend_radius_miles", "birthdate")
 ADULT_AGE = 18
 OLDEST_AGE = 99
 

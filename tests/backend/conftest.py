@@ -18,8 +18,8 @@ from flask_migrate import upgrade
 from friender import create_app
 from friender.extensions import db
 
-from .mail import SmtpSink
-from .support import PASSWORD, SignedInUser
+from .mail import SmtpSink, outbox_link, token_of
+from .support import BIRTHDATE, PASSWORD, SignedInUser
 
 
 @pytest.fixture(scope="session")
@@ -102,18 +102,22 @@ _counter = itertools.count(1)
 def make_user(app):
     """Sign up a user through ``POST /api/auth/signup``; ``profile`` (a dict) is then PATCHed in.
 
+    The address is verified by following the mailed link (``verified=False`` leaves it unverified).
     Uses its own test client so the caller's ``client`` cookie jar stays clean.
     """
     signup_client = app.test_client()
 
-    def make(username=None, password=PASSWORD, profile=None, **signup_fields):
+    def make(username=None, password=PASSWORD, profile=None, verified=True, **signup_fields):
         username = username or f"user{next(_counter)}"
-        response = signup_client.post(
-            "/api/auth/signup",
-            json={"username": username, "email": f"{username}@example.com", "password": password, **signup_fields},
-        )
+        body = {"username": username, "email": f"{username}@example.com", "password": password, "birthdate": BIRTHDATE}
+        response = signup_client.post("/api/auth/signup", json={**body, **signup_fields})
         assert response.status_code == 201, response.get_json()
         user = SignedInUser(response.get_json(), password)
+        if verified:
+            token = token_of(outbox_link(user.email, "/verify-email"))
+            verified_response = signup_client.post("/api/auth/verify-email", json={"token": token})
+            assert verified_response.status_code == 200, verified_response.get_json()
+            user.me = verified_response.get_json()
         if profile:
             patched = signup_client.patch("/api/me", json=profile, headers=user.headers)
             assert patched.status_code == 200, patched.get_json()

@@ -7,7 +7,11 @@ import socket
 import threading
 import time
 
+import sqlalchemy as sa
 from aiosmtpd.controller import Controller
+
+from friender.extensions import db
+from friender.models import OutboxMail
 
 LINK = re.compile(r"https?://\S+")
 WAIT_SECONDS = 10
@@ -84,3 +88,20 @@ def wait_until(condition, what):
     while not condition():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         time.sleep(0.02)
+
+
+def outbox_link(address, path):
+    """The link to ``path`` in the newest mail recorded for ``address`` (read from the outbox table)."""
+    bodies = db.session.scalars(
+        sa.select(OutboxMail.text_body).where(OutboxMail.to_address == address).order_by(OutboxMail.id.desc())
+    )
+    for body in bodies:
+        for found in LINK.findall(body):
+            if path in found:
+                return found
+    raise AssertionError(f"no mail to {address} links to {path}")
+
+
+def token_of(url):
+    """The ``token=…`` of a mailed link."""
+    return url.split("token=", 1)[1]

@@ -1,6 +1,7 @@
 """Constants and small helpers the backend tests share."""
 
 PASSWORD = "correct horse battery"
+BIRTHDATE = "1990-05-15"
 
 NYC_PROFILE = {
     "display_name": "Test Person",

@@ -6,14 +6,12 @@ import jwt as pyjwt
 import pytest
 from flask_jwt_extended import create_access_token
 
-from .support import PASSWORD
+from .support import BIRTHDATE, PASSWORD
 
 
 def signup(client, username="alice", email=None, password=PASSWORD, **extra):
-    return client.post(
-        "/api/auth/signup",
-        json={"username": username, "email": email or f"{username}@example.com", "password": password, **extra},
-    )
+    body = {"username": username, "email": email or f"{username}@example.com", "password": password}
+    return client.post("/api/auth/signup", json={**body, "birthdate": BIRTHDATE, **extra})
 
 
 def test_signup_returns_tokens_whose_sub_is_the_user_id_as_a_string(client, app):
@@ -79,9 +77,9 @@ def test_duplicate_username_or_email_in_other_case_is_a_conflict(client, first, 
     ],
 )
 def test_invalid_signup_is_422_with_the_field_named(client, app, payload, field):
-    body = {"username": "valid_name", "email": "valid@example.com", "password": PASSWORD, **payload}
+    body = {"username": "valid_name", "email": "valid@example.com", "password": PASSWORD, "birthdate": BIRTHDATE}
 
-    response = client.post("/api/auth/signup", json=body)
+    response = client.post("/api/auth/signup", json={**body, **payload})
 
     assert response.status_code == 422
     assert response.get_json()["error"] == "validation_error"
@@ -92,7 +90,7 @@ def test_invalid_signup_is_422_with_the_field_named(client, app, payload, field)
 def test_missing_fields_and_non_json_body_are_422(client):
     response = client.post("/api/auth/signup", json={})
     assert response.status_code == 422
-    assert {"username", "email", "password"} <= set(response.get_json()["fields"])
+    assert {"username", "email", "password", "birthdate"} <= set(response.get_json()["fields"])
 
     response = client.post("/api/auth/signup", data="not json", content_type="application/json")
     assert response.status_code in (400, 422)
@@ -110,10 +108,11 @@ def test_login_by_username_and_by_email_any_case(client, make_user):
 
 
 def test_long_passwords_are_not_truncated(client, make_user):
-    long_password = "p" * 100 + "A"
+    prefix = "violet tugboats hum beneath the harbour " * 3  # 120 characters, past bcrypt's 72 bytes
+    long_password = prefix + "A"
     make_user("longpw", password=long_password)
 
-    wrong = client.post("/api/auth/login", json={"username": "longpw", "password": "p" * 100 + "B"})
+    wrong = client.post("/api/auth/login", json={"username": "longpw", "password": prefix + "B"})
     right = client.post("/api/auth/login", json={"username": "longpw", "password": long_password})
 
     assert wrong.status_code == 401

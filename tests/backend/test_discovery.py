@@ -1,6 +1,7 @@
 """GET /api/discover: who is shown, in which order, and that the index follows every change."""
 
 import random
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -10,7 +11,7 @@ from friender.discovery.ranker_sqlite import OneQueryRanker
 from friender.discovery.service import ranker
 from friender.extensions import db
 from friender.geo import distance_miles
-from friender.models import Block, SearchProfile, SearchTag, Swipe, Tag, User
+from friender.models import Block, SearchProfile, SearchTag, Swipe, Tag, User, age_on, utcnow
 from friender.profiles.service import shared_tags
 
 from .support import NYC_PROFILE
@@ -234,8 +235,15 @@ def naive_discover(viewer_id, limit):
     blocks = db.session.execute(sa.select(Block.blocker_id, Block.blocked_id)).all()
     blocked = {b for a, b in blocks if a == viewer_id} | {a for a, b in blocks if b == viewer_id}
     ranked = []
+    today = utcnow().date()
+    viewer_age = age_on(viewer.birthdate, today)
     for user in everyone:
         if user.id == viewer_id or not user.profile_complete or user.id in swiped | blocked:
+            continue
+        if not user.email_verified:
+            continue
+        age = age_on(user.birthdate, today)
+        if not (viewer.age_min <= age <= viewer.age_max and user.age_min <= viewer_age <= user.age_max):
             continue
         miles = distance_miles(viewer.latitude, viewer.longitude, user.latitude, user.longitude)
         if miles <= viewer.friend_radius_miles and miles <= user.friend_radius_miles:
@@ -258,10 +266,21 @@ def test_results_are_identical_to_the_naive_baseline(app, client, make_user):
             chosen.add(rng.choices(vocabulary, weights)[0])
         return [tag.upper() if rng.random() < 0.3 else tag for tag in chosen]
 
-    def random_profile():
-        return person(rng.choice(ZIPS), tags(rng.randint(1, 4)), tags(rng.randint(1, 3)), rng.choice([2, 5, 25, 60]))
+    def random_ages():
+        """A birthdate from 18 to 70 years ago, and mostly the default range, else a narrow one."""
+        born = utcnow().date().replace(day=1, month=rng.randint(1, 12)).toordinal() - rng.randint(19, 70) * 365
+        low = rng.choice([18, 18, 18, 25, 30, 40])
+        return {
+            "birthdate": date.fromordinal(born).isoformat(),
+            "age_min": low,
+            "age_max": 99 if low == 18 else low + rng.choice([5, 10]),
+        }
 
-    people = [make_user(profile=random_profile()) for _ in range(120)]
+    def random_profile():
+        profile = person(rng.choice(ZIPS), tags(rng.randint(1, 4)), tags(rng.randint(1, 3)), rng.choice([2, 5, 25, 60]))
+        return {**profile, **random_ages()}
+
+    people = [make_user(profile=random_profile(), verified=rng.random() < 0.9) for _ in range(120)]
     for swiper in people[:20]:
         for target in rng.sample(people, 8):
             if target is not swiper:

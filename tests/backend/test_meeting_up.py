@@ -174,3 +174,18 @@ def test_counts_are_offered_only_for_radii_wider_than_the_viewers_and_only_on_an
     assert far.id
     client.patch("/api/me", json={"friend_radius_miles": 250}, headers=viewer.headers)
     assert client.get("/api/discover", headers=viewer.headers).get_json()["users"][0]["id"] == far.id
+
+
+def test_wider_counts_leave_out_people_the_mutual_age_rule_keeps_apart(client, make_user):
+    # The viewer (born 1990) wants 30 to 45; Philadelphia, ~83 miles off, holds one of each case.
+    viewer = make_user(profile={**person("10001", ["Chess"], ["Jazz"], radius=30), "age_min": 30, "age_max": 45})
+    fits = make_user(profile=person("19103", ["Chess"], ["Jazz"], radius=250))
+    too_young = make_user(profile={**person("19103", ["Chess"], ["Jazz"], radius=250), "birthdate": "2005-01-01"})
+    wants_younger = make_user(profile={**person("19103", ["Chess"], ["Jazz"], radius=250), "age_max": 25})
+
+    empty_page = client.get("/api/discover", headers=viewer.headers).get_json()
+
+    assert empty_page == {"users": [], "wider": [{"radius_miles": 50, "count": 0}, {"radius_miles": 100, "count": 1}]}
+    assert too_young.id and wants_younger.id
+    client.patch("/api/me", json={"friend_radius_miles": 250}, headers=viewer.headers)
+    assert ids(client.get("/api/discover", headers=viewer.headers).get_json()["users"]) == [fits.id]

@@ -172,13 +172,15 @@ def test_public_profile_never_shows_private_fields(client, make_user):
         "city",
         "state",
         "photos",
+        "age",
         "distance_miles",
         "shared_interests",
         "met_count",
     }
     text = response.get_data(as_text=True)
-    for secret in (other.email, "10003", "40.73", "-73.98", "$2b$", "password"):
+    for secret in (other.email, "10003", "40.73", "-73.98", "$2b$", "password", "birthdate", other.me["birthdate"]):
         assert secret not in text
+    assert body["age"] == other.me["age"] and body["age"] >= 18
     assert body["city"] == "New York" and body["state"] == "NY"
     assert body["distance_miles"] == 2  # "within 2 miles", never finer
     assert body["shared_interests"] == ["chess", "Jazz"]

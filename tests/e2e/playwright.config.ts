@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
@@ -37,6 +38,9 @@ function portFor(name: string): number {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
+// Where each backend writes its mail (.eml files: no SMTP server in the browser suite); the tests
+// open the verification and reset mails from there, as a person opens their inbox.
+const outboxFor = (name: string) => join(tmpdir(), `friender-e2e-outbox-${name}-${portFor(name)}`);
 const screenshots = Boolean(process.env.SCREENSHOTS);
 // Which storage backends to test: E2E_STORAGE=local|s3; both by default. Screenshots use local.
 const wanted = screenshots ? ['local'] : (process.env.E2E_STORAGE ?? 'local,s3').split(',');
@@ -78,12 +82,12 @@ const config: PlaywrightTestConfig = {
   projects: backends.map((name) => ({
     name,
     use: { baseURL: `http://127.0.0.1:${portFor(name)}` },
-    metadata: { storage: name },
+    metadata: { storage: name, outbox: outboxFor(name) },
   })),
   webServer: backends.map((name) => ({
     command: `bash ${join(here, 'serve.sh')} ${name}`,
     url: `http://127.0.0.1:${portFor(name)}/api/health`,
-    env: { PORT: String(portFor(name)) },
+    env: { PORT: String(portFor(name)), MAIL_OUTBOX_DIR: outboxFor(name) },
     timeout: 180_000,
     reuseExistingServer: false,
     stdout: 'pipe',

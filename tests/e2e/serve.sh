@@ -73,6 +73,10 @@ export DATABASE_URL="sqlite:///$TMP/e2e.sqlite3"
 export LOCAL_STORAGE_DIR="$TMP/uploads"
 export JWT_SECRET_KEY="$("$PY" -c 'import secrets; print(secrets.token_urlsafe(36))')" # 48 chars
 export FRONTEND_DIST="$ROOT/frontend/dist"
+# Mail goes to .eml files (no MAIL_SERVER); the suite reads them from the folder it chose.
+export MAIL_OUTBOX_DIR="${MAIL_OUTBOX_DIR:-$TMP/outbox}"
+export APP_BASE_URL="http://127.0.0.1:$PORT"
+rm -rf "$MAIL_OUTBOX_DIR" && mkdir -p "$MAIL_OUTBOX_DIR"
 export PORT
 # The suite signs up a handful of users from one address; keep the limits out of its way.
 export SIGNUP_RATE_LIMIT="${SIGNUP_RATE_LIMIT:-1000 per hour}"

@@ -1,5 +1,7 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { expect, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 
 // ---------------------------------------------------------------------------------------------
 // A real PNG made in the test (a colour gradient), so no binary fixtures live in the repository.
@@ -61,9 +63,17 @@ export type Person = {
   zip: string;
   hobbies: string[];
   interests: string[];
+  /** ISO date; 1990-05-15 unless a test needs another age. */
+  birthdate: string;
 };
 
-export function person(first: string, zip: string, hobbies: string[], interests: string[]): Person {
+export function person(
+  first: string,
+  zip: string,
+  hobbies: string[],
+  interests: string[],
+  birthdate = '1990-05-15',
+): Person {
   const run = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
   const username = `${first.toLowerCase()}_${run}`.slice(0, 30);
   return {
@@ -75,17 +85,62 @@ export function person(first: string, zip: string, hobbies: string[], interests:
     zip,
     hobbies,
     interests,
+    birthdate,
   };
 }
 
-export async function signUp(page: Page, who: Person): Promise<void> {
+// ---------------------------------------------------------------------------------------------
+// The inbox: the backend under test writes each mail as an .eml file (no SMTP server here).
+
+function outbox(): string {
+  return test.info().project.metadata.outbox as string;
+}
+
+/** The newest link to `path` in a mail to `to`, waiting for the app to write it. */
+export async function mailedLink(to: string, path: '/verify-email' | '/reset-password'): Promise<string> {
+  let link: string | undefined;
+  await expect
+    .poll(
+      () => {
+        const mails = readdirSync(outbox())
+          .filter((name) => name.endsWith('.eml'))
+          .sort()
+          .map((name) => readFileSync(join(outbox(), name), 'utf8').replace(/=\r?\n/g, '').replace(/=3D/g, '='))
+          .filter((mail) => mail.includes(`To: ${to}`));
+        const pattern = new RegExp(`https?://[^\\s"<]+?${path}\\?token=[^\\s"<]+`, 'g');
+        const links = mails.flatMap((mail) => mail.match(pattern) ?? []);
+        link = links[links.length - 1];
+        return link;
+      },
+      { message: `a mail to ${to} with a ${path} link`, timeout: 15_000 },
+    )
+    .toBeTruthy();
+  return new URL(link!).pathname + new URL(link!).search;
+}
+
+/**
+ * Opens the verification mail's link in a browser of its own (as on a phone's mail app), so the
+ * tabs of the person's session, which share one event stream, are left as they were.
+ */
+export async function verifyEmail(page: Page, who: Person): Promise<void> {
+  const link = await mailedLink(who.email, '/verify-email');
+  const elsewhere = await page.context().browser()!.newContext({ baseURL: test.info().project.use.baseURL });
+  const mailApp = await elsewhere.newPage();
+  await mailApp.goto(link);
+  await expect(mailApp.getByText(`${who.email} is confirmed`)).toBeVisible();
+  await elsewhere.close();
+}
+
+export async function signUp(page: Page, who: Person, { verify = true } = {}): Promise<void> {
   await page.goto('/signup');
   await page.getByLabel('Username').fill(who.username);
   await page.getByLabel('Email').fill(who.email);
   await page.getByLabel('Password').fill(who.password);
+  await page.getByLabel('Birthdate').fill(who.birthdate);
   await page.getByRole('button', { name: 'Sign up' }).click();
   // A new user is led to complete their profile first.
   await expect(page).toHaveURL(/\/profile$/);
+  if (verify) await verifyEmail(page, who);
 }
 
 export async function logIn(page: Page, who: Person): Promise<void> {
@@ -140,7 +195,7 @@ export async function expectImageRendered(image: Locator): Promise<void> {
  * Follows the app's own navigation (no page load, so the in-memory session carries on; reloads
  * are tested on their own).
  */
-export async function goTo(page: Page, item: 'Discover' | 'Matches' | 'Profile'): Promise<void> {
+export async function goTo(page: Page, item: 'Discover' | 'Matches' | 'Profile' | 'Settings'): Promise<void> {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: new RegExp(`^${item}`) }).click();
   await expect(page).toHaveURL(new RegExp(`/${item.toLowerCase()}$`));
 }

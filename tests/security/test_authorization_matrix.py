@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from friender.extensions import db
 from friender.models import Hangout, Photo
 from tests.backend import photo_files as files
+from tests.backend.mail import outbox_link, token_of
 from tests.backend.support import NYC_PROFILE
 
 
@@ -183,3 +184,37 @@ def test_reordering_with_someone_elses_photo_id_is_404_and_changes_nothing(clien
 
     assert response.status_code == 404
     assert db.session.get(Photo, world.photo_id).user_id == world.alice.id
+
+
+def test_account_routes_act_only_on_the_callers_own_account(client, make_user):
+    """The settings routes take no id: each checks the caller's own password and changes only the
+    caller; a mailed token acts on the account it was made for, whoever presents it."""
+    world = World(client, make_user)
+    carol, alice = world.carol, world.alice
+    stranger = make_user("erin", verified=False)
+
+    wrong_account = client.post(
+        "/api/me/password",
+        json={"current_password": alice.password + "!", "new_password": "seven quiet lanterns drift"},
+        headers=carol.headers,
+    )
+    taken = client.post("/api/me/email", json={"password": carol.password, "email": alice.email}, headers=carol.headers)
+    fred = make_user("fred", verified=False)
+    fred_token = token_of(outbox_link(fred.email, "/verify-email"))
+    used_by_stranger = client.post("/api/auth/verify-email", json={"token": fred_token}, headers=stranger.headers)
+    alice_token = token_of(outbox_link(alice.email, "/verify-email"))
+    replay = client.post("/api/auth/verify-email", json={"token": alice_token}, headers=stranger.headers)
+    not_a_member = client.post(
+        f"/api/matches/{world.match_id}/messages", json={"body": "let me in"}, headers=stranger.headers
+    )
+
+    assert wrong_account.status_code == 422 and "current_password" in wrong_account.get_json()["fields"]
+    assert taken.status_code == 409
+    assert used_by_stranger.status_code == 200 and used_by_stranger.get_json()["id"] == fred.id
+    assert client.get("/api/me", headers=fred.headers).get_json()["email_verified"] is True
+    assert replay.status_code == 400 and replay.get_json()["error"] == "invalid_token"  # already used by Alice
+    assert not_a_member.status_code == 404  # membership first: an unverified stranger learns nothing
+    assert client.post("/api/auth/login", json={"username": "alice", "password": alice.password}).status_code == 200
+    me = client.get("/api/me", headers=stranger.headers).get_json()
+    assert me["email_verified"] is False and me["email"] == stranger.email
+    assert client.get("/api/me", headers=alice.headers).get_json()["email"] == alice.email

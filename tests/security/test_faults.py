@@ -57,7 +57,10 @@ def test_database_outage_is_503_then_the_same_process_recovers(app, database_url
     assert_503(client.get("/api/me", headers=user.headers))
     assert_503(client.post("/api/auth/login", json={"username": user.username, "password": PASSWORD}))
     assert_503(
-        client.post("/api/auth/signup", json={"username": "during", "email": "d@example.com", "password": PASSWORD})
+        client.post(
+            "/api/auth/signup",
+            json={"username": "during", "email": "d@example.com", "password": PASSWORD, "birthdate": "1990-05-15"},
+        )
     )
     health = client.get("/api/health")
     assert health.status_code == 503 and health.get_json()["database"] == "unavailable"

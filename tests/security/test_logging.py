@@ -9,6 +9,7 @@ from friender.extensions import db
 from friender.models import User
 
 PASSWORD = "a secret pass phrase"
+NEW_PASSWORD = "another hidden pass phrase"
 
 
 # Echo makes SQLAlchemy log every statement it runs, so the flows below produce many records
@@ -17,12 +18,19 @@ PASSWORD = "a secret pass phrase"
 def test_auth_flows_log_no_secret(client, caplog):
     caplog.set_level(logging.DEBUG)
     signup = client.post(
-        "/api/auth/signup", json={"username": "logged", "email": "logged@example.com", "password": PASSWORD}
+        "/api/auth/signup",
+        json={"username": "logged", "email": "logged@example.com", "password": PASSWORD, "birthdate": "1990-05-15"},
     ).get_json()
     client.post("/api/auth/login", json={"username": "logged", "password": "wrong " + PASSWORD})
     client.post("/api/auth/login", json={"username": "nobody", "password": PASSWORD})
     client.post("/api/auth/refresh", headers={"Authorization": f"Bearer {signup['refresh_token']}"})
     client.get("/api/me", headers={"Authorization": "Bearer not-a-token"})
+    client.post(
+        "/api/me/password",
+        json={"current_password": PASSWORD, "new_password": NEW_PASSWORD},
+        headers={"Authorization": f"Bearer {signup['access_token']}"},
+    )
+    client.post("/api/auth/password-reset", json={"email": "logged@example.com"})
     client.post("/api/auth/logout", headers={"Authorization": f"Bearer {signup['access_token']}"})
     client.get("/api/me", headers={"Authorization": f"Bearer {signup['access_token']}"})
     password_hash = db.session.scalar(sa.select(User.password_hash).where(User.username == "logged"))
@@ -31,6 +39,6 @@ def test_auth_flows_log_no_secret(client, caplog):
     assert any("INSERT INTO users" in record.getMessage() for record in statements)
     assert any("revoked_tokens" in record.getMessage() for record in statements)
     logged = "\n".join(record.getMessage() for record in caplog.records) + caplog.text
-    for secret in (PASSWORD, password_hash, signup["access_token"], signup["refresh_token"]):
+    for secret in (PASSWORD, NEW_PASSWORD, password_hash, signup["access_token"], signup["refresh_token"]):
         assert secret not in logged
     assert signup["access_token"].split(".")[2] not in logged

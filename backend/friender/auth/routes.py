@@ -4,6 +4,7 @@ from flask import current_app, jsonify, request
 from flask_jwt_extended import (
     current_user,
     get_jwt,
+    get_jwt_identity,
     jwt_required,
     set_refresh_cookies,
     unset_jwt_cookies,
@@ -14,10 +15,28 @@ from flask_smorest import Blueprint
 from jwt import PyJWTError
 
 from ..extensions import client_address, limiter
+from ..profiles.schemas import MeSchema
 from . import service
-from .schemas import AccessTokenSchema, LoginSchema, LogoutSchema, SignupSchema, TokensSchema
+from .schemas import (
+    AcceptedSchema,
+    AccessTokenSchema,
+    EmailChangeSchema,
+    LoginSchema,
+    LogoutSchema,
+    PasswordChangeSchema,
+    PasswordResetRequestSchema,
+    PasswordResetSchema,
+    SignupSchema,
+    TokensSchema,
+    VerifyEmailSchema,
+)
 
 blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Accounts and tokens")
+# The settings that need the password live under /api/me, next to the profile.
+settings_blp = Blueprint("settings", __name__, url_prefix="/api/me", description="Password and email settings")
+
+RESET_ACCEPTED = "If an account has that address, a link to reset its password is on its way."
+PASSWORD_RESET = "Your password was changed. Log in with the new one."
 
 PUBLIC = [{}]  # OpenAPI: no bearer token needed
 
@@ -90,7 +109,7 @@ def _verify_refresh_token():
 def refresh():
     """A new access token, from the refresh token as Bearer or from the cookie plus ``X-CSRF-TOKEN``."""
     _verify_refresh_token()
-    return {"access_token": service.issue_access_token(current_user)}
+    return {"access_token": service.issue_access_token(get_jwt())}
 
 
 @blp.route("/logout", methods=["POST"])
@@ -107,3 +126,95 @@ def logout(data):
     response = current_app.response_class(status=204)
     unset_jwt_cookies(response)
     return response
+
+
+def _reset_email_key():
+    body = request.get_json(silent=True)
+    email = body.get("email") if isinstance(body, dict) else None
+    return f"reset:email:{email.strip().lower() if isinstance(email, str) else ''}"
+
+
+def _account_key():
+    return f"account:{get_jwt_identity()}"
+
+
+@blp.route("/verify-email", methods=["POST"])
+@blp.doc(security=PUBLIC)
+@blp.arguments(VerifyEmailSchema)
+@blp.response(200, MeSchema)
+@blp.alt_response(400, description="A tampered, unknown, used or expired token (`invalid_token`)")
+@blp.alt_response(409, description="The new address was taken by another account meanwhile")
+def verify_email(data):
+    """Follow the link mailed on signup (or on an email change): the address is verified."""
+    return service.verify_email(data["token"])
+
+
+@blp.route("/verify-email/resend", methods=["POST"])
+@jwt_required()
+@limiter.limit(lambda: current_app.config["VERIFY_RESEND_RATE_LIMIT"], key_func=_account_key)
+@blp.response(202, AcceptedSchema)
+@blp.alt_response(401, description="Not signed in")
+@blp.alt_response(429, description="Too many verification mails asked for")
+def resend_verification():
+    """Mail a new verification link to the address that still needs confirming."""
+    service.resend_verification(current_user)
+    return {"message": "If your address still needs confirming, a new link is on its way."}
+
+
+@blp.route("/password-reset", methods=["POST"])
+@blp.doc(security=PUBLIC)
+@limiter.limit(lambda: current_app.config["PASSWORD_RESET_RATE_LIMIT"])
+@limiter.limit(lambda: current_app.config["PASSWORD_RESET_EMAIL_RATE_LIMIT"], key_func=_reset_email_key)
+@blp.arguments(PasswordResetRequestSchema)
+@blp.response(202, AcceptedSchema)
+@blp.alt_response(429, description="Too many reset links asked for from this address or for this email")
+def request_password_reset(data):
+    """Mail a password reset link; the answer is the same whether or not the address has an account."""
+    service.request_password_reset(data["email"])
+    return {"message": RESET_ACCEPTED}
+
+
+@blp.route("/password-reset/confirm", methods=["POST"])
+@blp.doc(security=PUBLIC)
+@blp.arguments(PasswordResetSchema)
+@blp.response(200, AcceptedSchema)
+@blp.alt_response(400, description="A tampered, unknown, used or expired token (`invalid_token`)")
+def confirm_password_reset(data):
+    """Set a new password from the mailed link; every earlier session of the account is signed out."""
+    service.reset_password(data["token"], data["password"])
+    return {"message": PASSWORD_RESET}
+
+
+@settings_blp.route("/password", methods=["POST"])
+@jwt_required()
+@limiter.limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT"],
+    key_func=_account_key,
+    deduct_when=lambda response: response.status_code == 422,
+)
+@settings_blp.arguments(PasswordChangeSchema)
+@settings_blp.response(204)
+@settings_blp.alt_response(401, description="Not signed in")
+@settings_blp.alt_response(429, description="Too many wrong current passwords")
+def change_password(data):
+    """Change the password; the other sessions are signed out, this one stays."""
+    service.change_password(current_user, data["current_password"], data["new_password"], get_jwt().get("sid"))
+    return current_app.response_class(status=204)
+
+
+@settings_blp.route("/email", methods=["POST"])
+@jwt_required()
+@limiter.limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT"],
+    key_func=_account_key,
+    deduct_when=lambda response: response.status_code == 422,
+)
+@settings_blp.arguments(EmailChangeSchema)
+@settings_blp.response(202, AcceptedSchema)
+@settings_blp.alt_response(401, description="Not signed in")
+@settings_blp.alt_response(409, description="Another account has that address")
+@settings_blp.alt_response(429, description="Too many wrong passwords")
+def change_email(data):
+    """Ask to switch to a new address: it gets a verification link, the current one a notice."""
+    service.request_email_change(current_user, data["password"], data["email"])
+    return {"message": "Follow the link we sent to the new address to switch to it."}

@@ -2,8 +2,9 @@
 
 from marshmallow import Schema, fields, validate
 
-from ..profiles.schemas import MeSchema
+from ..profiles.schemas import Birthdate, MeSchema
 from ..schemas import TrimmedString
+from .passwords import MAX_LENGTH, MIN_LENGTH
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.]{3,30}$"
 
@@ -18,8 +19,62 @@ class SignupSchema(Schema):
     email = TrimmedString(
         required=True, validate=[validate.Length(max=254), validate.Email(error="Not a valid email address.")]
     )
-    password = fields.String(required=True, validate=validate.Length(min=8, max=128))
+    password = fields.String(required=True, validate=validate.Length(min=MIN_LENGTH, max=MAX_LENGTH))
+    birthdate = Birthdate(required=True)
     display_name = TrimmedString(validate=validate.Length(min=1, max=50))
+
+
+def _email(**kwargs):
+    return TrimmedString(
+        validate=[validate.Length(max=254), validate.Email(error="Not a valid email address.")], **kwargs
+    )
+
+
+def _token():
+    return fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+def _new_password():
+    return fields.String(required=True, validate=validate.Length(min=MIN_LENGTH, max=MAX_LENGTH))
+
+
+class VerifyEmailSchema(Schema):
+    """``POST /api/auth/verify-email`` body: the token of the mailed link."""
+
+    token = _token()
+
+
+class PasswordResetRequestSchema(Schema):
+    """``POST /api/auth/password-reset`` body."""
+
+    email = _email(required=True)
+
+
+class PasswordResetSchema(Schema):
+    """``POST /api/auth/password-reset/confirm`` body: the mailed token and the new password."""
+
+    token = _token()
+    password = _new_password()
+
+
+class PasswordChangeSchema(Schema):
+    """``POST /api/me/password`` body."""
+
+    current_password = fields.String(required=True, validate=validate.Length(min=1, max=MAX_LENGTH))
+    new_password = _new_password()
+
+
+class EmailChangeSchema(Schema):
+    """``POST /api/me/email`` body: the password, to confirm, and the new address."""
+
+    password = fields.String(required=True, validate=validate.Length(min=1, max=MAX_LENGTH))
+    email = _email(required=True)
+
+
+class AcceptedSchema(Schema):
+    """A request taken in: what happens next, in a sentence."""
+
+    message = fields.String(required=True)
 
 
 class LoginSchema(Schema):

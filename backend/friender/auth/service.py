@@ -1,6 +1,8 @@
-"""Account rules: who may sign up, how a login is checked, which tokens are issued and revoked."""
+"""Account rules: who may sign up, how a login is checked, which tokens are issued and revoked,
+how an address is verified and how a password is reset or changed."""
 
 import functools
+import uuid
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -9,23 +11,32 @@ from flask_jwt_extended import create_access_token, create_refresh_token, decode
 from jwt import PyJWTError
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from .. import mail
 from ..concurrency import run_blocking
-from ..errors import AccountBanned, AccountSuspended, Conflict, Unauthorized
+from ..errors import AccountBanned, AccountSuspended, Conflict, InvalidToken, Unauthorized, ValidationFailed
 from ..events import end_streams
 from ..extensions import bcrypt, db
-from ..models import RevokedToken, User, as_utc
+from ..models import AccountToken, RevokedToken, User, as_utc, utcnow
+from . import account_tokens
 from .blocklist import blocklist
+from .passwords import password_problem
 
 INVALID_CREDENTIALS = "Invalid username or password."
+EMAIL_TAKEN = "An account with that email already exists."
+WRONG_PASSWORD = "That password is not correct."
 
 
-def signup(username, email, password, display_name=None):
-    """Create an account; usernames and emails are unique whatever their case."""
+def signup(username, email, password, birthdate, display_name=None):
+    """Create an account (adults only: the schema checked the birthdate) and mail its verification link.
+
+    Usernames and emails are unique whatever their case; a guessable password is refused.
+    """
+    require_strong_password(password, username, email)
     taken = {}
     if _find_by(User.username, username):
         taken["username"] = ["That username is taken."]
     if _find_by(User.email, email):
-        taken["email"] = ["An account with that email already exists."]
+        taken["email"] = [EMAIL_TAKEN]
     if taken:
         raise Conflict("That username or email is already registered.", fields=taken)
     user = User(
@@ -33,16 +44,156 @@ def signup(username, email, password, display_name=None):
         email=email,
         password_hash=hash_password(password),
         display_name=display_name,
+        birthdate=birthdate,
         hobbies=[],
         interests=[],
     )
     db.session.add(user)
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:  # Two signups raced for the same name; the index decided.
         db.session.rollback()
         raise Conflict("That username or email is already registered.") from None
+    _mail_verification(user, user.email)
+    db.session.commit()
     return user
+
+
+def require_strong_password(password, username, email, field="password"):
+    """Raise a 422 on ``field`` naming why the password is refused (guessable, or built on the account's name)."""
+    problem = password_problem(password, username, email)
+    if problem:
+        raise ValidationFailed("Choose a stronger password.", fields={field: [problem]})
+
+
+def _mail_verification(user, address):
+    token = account_tokens.issue(user, AccountToken.VERIFY_EMAIL, email=address)
+    mail.queue_mail(
+        address,
+        "Confirm your email address",
+        "verify_email",
+        name=user.display_name or user.username,
+        email=address,
+        url=mail.link("/verify-email", token),
+    )
+
+
+def verify_email(token):
+    """Follow a verification link: the address it was sent to is verified (and becomes the account's
+    address, when it was a requested change). Returns the user."""
+    row, user = account_tokens.redeem(token, AccountToken.VERIFY_EMAIL, check=_still_the_address)
+    if row.email.lower() != user.email.lower():
+        if _find_by(User.email, row.email) is not None:
+            db.session.rollback()
+            raise Conflict("Another account has taken that email address meanwhile.", fields={"email": [EMAIL_TAKEN]})
+        user.email, user.pending_email = row.email, None
+    user.email_verified_at = utcnow()
+    try:
+        db.session.commit()
+    except IntegrityError:  # another account took the address at the same instant
+        db.session.rollback()
+        raise Conflict(
+            "Another account has taken that email address meanwhile.", fields={"email": [EMAIL_TAKEN]}
+        ) from None
+    return user
+
+
+def _still_the_address(user, row):
+    """A link for an address the account no longer has or wants (it asked for another since) is void."""
+    wanted = {user.email.lower(), (user.pending_email or "").lower()}
+    if row.email.lower() not in wanted:
+        raise InvalidToken(account_tokens.INVALID)
+
+
+def resend_verification(user):
+    """Mail a new verification link: to the address waiting to be confirmed, else to an unverified one."""
+    if user.pending_email:
+        _mail_verification(user, user.pending_email)
+    elif not user.email_verified:
+        _mail_verification(user, user.email)
+    db.session.commit()
+
+
+def request_password_reset(email):
+    """Mail a reset link when an account has this address; nothing tells the caller whether one does."""
+    user = _find_by(User.email, email)
+    if user is None:
+        return
+    token = account_tokens.issue(user, AccountToken.RESET_PASSWORD)
+    mail.queue_mail(
+        user.email,
+        "Reset your Friender password",
+        "reset_password",
+        name=user.display_name or user.username,
+        url=mail.link("/reset-password", token),
+    )
+    db.session.commit()
+
+
+def reset_password(token, password):
+    """Set a new password from a reset link; every earlier token of the account stops working."""
+
+    def strong_enough(user, _row):
+        require_strong_password(password, user.username, user.email)
+
+    _row, user = account_tokens.redeem(token, AccountToken.RESET_PASSWORD, check=strong_enough)
+    account_tokens.spend_all(user, AccountToken.RESET_PASSWORD)
+    user.password_hash = hash_password(password)
+    _revoke_sessions(user, keep=None)
+    db.session.commit()
+    end_streams(user.id)
+    return user
+
+
+def change_password(user, current_password, new_password, session_id):
+    """Change the password of a signed-in person; their other sessions are signed out, this one stays.
+
+    The other sessions' event streams end at their next revocation check (before each delivery and
+    heartbeat); ``end_streams`` would end this session's streams too.
+    """
+    if not check_password(user, current_password):
+        raise ValidationFailed(WRONG_PASSWORD, fields={"current_password": [WRONG_PASSWORD]})
+    require_strong_password(new_password, user.username, user.email, field="new_password")
+    user.password_hash = hash_password(new_password)
+    _revoke_sessions(user, keep=session_id)
+    account_tokens.spend_all(user, AccountToken.RESET_PASSWORD)
+    mail.queue_mail(
+        user.email,
+        "Your Friender password was changed",
+        "password_changed",
+        name=user.display_name or user.username,
+        url=f"{current_app.config['APP_BASE_URL']}/forgot-password",
+    )
+    db.session.commit()
+
+
+def request_email_change(user, password, new_email):
+    """Mail a verification link to ``new_email`` (the account switches once it is followed) and a
+    notice to the current address."""
+    if not check_password(user, password):
+        raise ValidationFailed(WRONG_PASSWORD, fields={"password": [WRONG_PASSWORD]})
+    if new_email.lower() == user.email.lower():
+        raise ValidationFailed("That is already your address.", fields={"email": ["That is already your address."]})
+    if _find_by(User.email, new_email) is not None:
+        raise Conflict("That email address is already registered.", fields={"email": [EMAIL_TAKEN]})
+    user.pending_email = new_email
+    _mail_verification(user, new_email)
+    mail.queue_mail(
+        user.email,
+        "Your Friender email address is changing",
+        "email_changing",
+        name=user.display_name or user.username,
+        new_email=new_email,
+        url=f"{current_app.config['APP_BASE_URL']}/settings",
+    )
+    db.session.commit()
+
+
+def _revoke_sessions(user, keep):
+    """Move the account's token generation on: every token issued before stops working, except
+    those of the session ``keep`` (the one that changed the password)."""
+    user.token_generation += 1
+    user.kept_session = keep
 
 
 def authenticate(login, password):
@@ -105,17 +256,25 @@ TOKEN_VERSION_CLAIM = "ver"
 
 
 def issue_tokens(user):
-    """An access and a refresh token whose ``sub`` is the user id as a string."""
-    identity, claims = str(user.id), {TOKEN_VERSION_CLAIM: user.token_version}
+    """An access and a refresh token whose ``sub`` is the user id as a string.
+
+    Both carry a new session id (``sid``), the account's token generation (``gen``), which a
+    password reset or change moves on to revoke them, and its token version (``ver``), which a
+    suspension or ban moves on.
+    """
+    identity = str(user.id)
+    claims = {"sid": str(uuid.uuid4()), "gen": user.token_generation, TOKEN_VERSION_CLAIM: user.token_version}
     return (
         create_access_token(identity=identity, additional_claims=claims),
         create_refresh_token(identity=identity, additional_claims=claims),
     )
 
 
-def issue_access_token(user):
-    """A new access token for the user of a valid refresh token."""
-    return create_access_token(identity=str(user.id), additional_claims={TOKEN_VERSION_CLAIM: user.token_version})
+def issue_access_token(refresh_payload):
+    """A new access token of the same session as a valid refresh token."""
+    names = ("sid", "gen", TOKEN_VERSION_CLAIM)
+    claims = {name: refresh_payload[name] for name in names if name in refresh_payload}
+    return create_access_token(identity=refresh_payload["sub"], additional_claims=claims)
 
 
 def revoke_all_tokens(user):
@@ -152,8 +311,19 @@ def logout(access_payload, refresh_token=None):
 
 
 def is_token_revoked(payload):
-    """True when the token itself was revoked (by a logout): one blocklist lookup."""
-    return blocklist().is_revoked(payload["jti"])
+    """True when a logout revoked the token, or a password reset or change revoked its generation.
+
+    Event streams ask this before every delivery (requests ask :func:`is_request_token_revoked`).
+    """
+    return blocklist().is_revoked(payload["jti"]) or _superseded(payload, load_user(payload))
+
+
+def _superseded(payload, user):
+    """A token from before the account's last password reset or change (other than the session
+    that changed it) is revoked."""
+    if user is None or payload.get("gen", 0) >= user.token_generation:
+        return False
+    return not (payload.get("sid") and payload["sid"] == user.kept_session)
 
 
 def _refused_by(user, payload):
@@ -188,7 +358,7 @@ def is_request_token_revoked(payload):
     # Kept in the WSGI environ: it lives exactly as long as the request.
     request.environ[_REQUEST_USER] = (payload["jti"], user)
     # A deleted account is left to request_user, which answers None (a 401 of its own).
-    return bool(revoked) or (user is not None and _refused_by(user, payload))
+    return bool(revoked) or _superseded(payload, user) or (user is not None and _refused_by(user, payload))
 
 
 def request_user(payload):

@@ -37,6 +37,7 @@ INDEXED_FIELDS = (
     "birthdate",
     "age_min",
     "age_max",
+    "email_verified_at",
 )
 REBUILD_BATCH = 5000
 
@@ -94,8 +95,9 @@ def choose_bits(counts):
 
 
 def is_searchable(user):
-    """Complete profiles with a located ZIP are searchable; nobody else appears in discovery."""
-    return user.profile_complete and user.latitude is not None and user.longitude is not None
+    """Complete profiles with a located ZIP and a verified address are searchable; nobody else
+    appears in discovery."""
+    return user.profile_complete and user.email_verified and user.latitude is not None and user.longitude is not None
 
 
 def ensure_tags(connection, names):
@@ -165,7 +167,7 @@ def _reindex_changed_users(session, _flush_context):
 
 
 def _complete_users(connection, columns):
-    """Stream the located, complete profiles (the tag lists are checked by the caller) in id order."""
+    """Stream the located, complete and verified profiles (the tag lists are checked by the caller) in id order."""
     last_id = 0
     users = User.__table__
     while True:
@@ -177,6 +179,8 @@ def _complete_users(connection, columns):
                 users.c.friend_radius_miles.is_not(None),
                 users.c.latitude.is_not(None),
                 users.c.longitude.is_not(None),
+                users.c.birthdate.is_not(None),
+                users.c.email_verified_at.is_not(None),
             )
             .order_by(users.c.id)
             .limit(REBUILD_BATCH)

@@ -82,7 +82,7 @@ def _ranked_on_postgresql(viewer, limit):
     connection = db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     connection.execute(sa.text("SET LOCAL jit = off"))
     reach = Reach(viewer, viewer.friend_radius_miles)
-    params = reach.params(viewer.id)
+    params = reach.params(viewer)
     tags = connection.execute(VIEWER_TAGS_QUERY, {"names": index.tag_names(viewer.hobbies, viewer.interests)}).all()
     rare = [tag.id for tag in tags if tag.bit is None]
     # Bits go to tags in order of popularity, so the highest bits are the rarest of the rest.
@@ -131,7 +131,7 @@ def _nearest_sharing_nothing(connection, viewer, found, wanted):
     rows = []
     for fraction in RING_FRACTIONS:
         ring = Reach(viewer, viewer.friend_radius_miles * fraction)
-        params = {**ring.params(viewer.id), "found": found, "limit": wanted}
+        params = {**ring.params(viewer), "found": found, "limit": wanted}
         rows = [row.user_id for row in connection.execute(RING_QUERY, params)]
         if len(rows) == wanted:
             break

@@ -27,5 +27,5 @@ class OneQueryRanker(Ranker):
             ORDER BY shared DESC, dot DESC, p.user_id
             LIMIT :limit
         """).bindparams(sa.bindparam("tag_ids", expanding=True), sa.bindparam("bands", expanding=True))
-        params = {**reach.params(viewer.id), "tag_ids": tag_ids or [-1], "limit": limit}
+        params = {**reach.params(viewer), "tag_ids": tag_ids or [-1], "limit": limit}
         return [row.user_id for row in db.session.execute(query, params)]

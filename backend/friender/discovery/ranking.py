@@ -1,6 +1,7 @@
 """What both rankers share: the interface, where the viewer can reach, and the SQL of who may be shown.
 
-Everyone shown has a complete profile, is within the viewer's radius while the viewer is within
+Everyone shown has a complete profile and a verified address, is within the viewer's radius while
+the viewer is within theirs, has an age in the viewer's age range while the viewer's age is in
 theirs, has not been swiped by the viewer, has no block with the viewer either way, and is neither
 suspended, banned nor hidden by automatic protection until a moderator decides. They are ranked
 by the number of shared hobbies and interests, then by distance, then by id. Each database has
@@ -10,8 +11,9 @@ one at start-up (:func:`friender.discovery.service.init_discovery`).
 
 import math
 from abc import ABC, abstractmethod
+from datetime import UTC, datetime
 
-from ..models import OUT_OF_DISCOVERY_SQL, Swipe
+from ..models import OUT_OF_DISCOVERY_SQL, Swipe, age_on, latest_birthdate_for_age
 from ..relationships import not_blocked_with_viewer
 from . import index
 
@@ -41,10 +43,11 @@ class Reach:
         else:
             self.longitudes = (viewer.longitude - half_width, viewer.longitude + half_width)
 
-    def params(self, viewer_id):
+    def params(self, viewer):
         vx, vy, vz = self.vector
         return {
-            "viewer_id": viewer_id,
+            "viewer_id": viewer.id,
+            **age_params(viewer, datetime.now(UTC).date()),
             "vx": vx,
             "vy": vy,
             "vz": vz,
@@ -53,6 +56,16 @@ class Reach:
             "lon_low": self.longitudes[0],
             "lon_high": self.longitudes[1],
         }
+
+
+def age_params(viewer, today):
+    """The mutual age rule as bounds: the birth day numbers of the ages in the viewer's range, and
+    the viewer's age (which the other person's range must hold)."""
+    return {
+        "born_from": latest_birthdate_for_age(viewer.age_max + 1, today).toordinal() + 1,
+        "born_until": latest_birthdate_for_age(viewer.age_min, today).toordinal(),
+        "viewer_age": age_on(viewer.birthdate, today),
+    }
 
 
 def excluded(column):
@@ -67,11 +80,14 @@ def excluded(column):
 
 
 def within(alias, bands_condition):
-    """In the viewer's window, within the viewer's radius, and the viewer within theirs."""
+    """In the viewer's window, within the viewer's radius and the viewer within theirs; of an age in
+    the viewer's range, and the viewer's age in theirs (all read from the covering index)."""
     dot = f"({alias}.x * :vx + {alias}.y * :vy + {alias}.z * :vz)"
     return f"""
         {alias}.lat_band {bands_condition}
         AND {alias}.longitude BETWEEN :lon_low AND :lon_high
         AND {dot} >= :reach
         AND {dot} >= {alias}.cos_radius
+        AND {alias}.birth_day BETWEEN :born_from AND :born_until
+        AND {alias}.age_min <= :viewer_age AND {alias}.age_max >= :viewer_age
     """

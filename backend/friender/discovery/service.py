@@ -3,6 +3,7 @@
 Who may be shown and in what order is described in :mod:`.ranking`.
 """
 
+from datetime import date
 from typing import NamedTuple
 
 import sqlalchemy as sa
@@ -44,7 +45,15 @@ def discover_page(viewer, limit):
 
 def _viewer_fields(viewer):
     return ViewerFields(
-        viewer.id, viewer.latitude, viewer.longitude, viewer.friend_radius_miles, viewer.hobbies, viewer.interests
+        viewer.id,
+        viewer.latitude,
+        viewer.longitude,
+        viewer.friend_radius_miles,
+        viewer.hobbies,
+        viewer.interests,
+        viewer.birthdate,
+        viewer.age_min,
+        viewer.age_max,
     )
 
 
@@ -57,6 +66,9 @@ class ViewerFields(NamedTuple):
     friend_radius_miles: int
     hobbies: list
     interests: list
+    birthdate: date
+    age_min: int
+    age_max: int
 
 
 def discover_candidates(viewer, limit):

@@ -1,8 +1,9 @@
 """An honest empty deck: how many more people a wider radius would bring into reach.
 
-Counts come from ``search_profiles`` with the same geometry discovery uses (the person within the
-wider radius, and the viewer within theirs). What everyone at one ZIP could reach is the same
-for all of them, so that total is cached per ZIP and radius for a minute; what is particular to
+Counts come from ``search_profiles`` with the same geometry and mutual age rule discovery uses (the
+person within the wider radius and of an age the viewer wants, and the viewer within theirs and of
+an age they want). What everyone at one ZIP with one age and age range could reach is the same
+for all of them, so that total is cached per ZIP, age and range for a minute; what is particular to
 the viewer (themself, the people they decided about, blocks either way) is one small query on
 the table's primary key, subtracted from it.
 """
@@ -26,7 +27,7 @@ _create_lock = threading.Lock()
 
 
 class _TotalsCache:
-    """Per app (so each test's app starts empty): ZIP → the totals for every radius, for a minute."""
+    """Per app (so each test's app starts empty): (ZIP, age bounds) → the totals for every radius, for a minute."""
 
     def __init__(self):
         self.lock = threading.Lock()
@@ -59,6 +60,8 @@ def _count_query(dialect, only_related):
         WHERE p.lat_band {bands}
           AND p.longitude BETWEEN :lon_low AND :lon_high
           AND {dot} >= p.cos_radius
+          AND p.birth_day BETWEEN :born_from AND :born_until
+          AND p.age_min <= :viewer_age AND p.age_max >= :viewer_age
           {related}
     """)
     if dialect != "postgresql":
@@ -75,15 +78,18 @@ def wider_counts(viewer, zip_code):
     if not offered:
         return []
     dialect = db.engine.dialect.name
-    window = Reach(viewer, max(WIDER_RADII)).params(viewer.id)
+    window = Reach(viewer, max(WIDER_RADII)).params(viewer)
     params = {**window, **{f"reach_{i}": index.cos_of_radius(radius) for i, radius in enumerate(WIDER_RADII)}}
+    # The mutual age rule narrows the count too, so people at one ZIP share a total only when
+    # their age and wanted range are the same.
+    key = (zip_code, window["born_from"], window["born_until"], window["viewer_age"])
     cache = _cache()
     with cache.lock:
-        totals = cache.totals.get(zip_code)
+        totals = cache.totals.get(key)
     if totals is None:
         totals = tuple(db.session.execute(_count_query(dialect, only_related=False), params).one())
         with cache.lock:
-            cache.totals[zip_code] = totals
+            cache.totals[key] = totals
     related = db.session.execute(_count_query(dialect, only_related=True), params).one()
     # A cached total may be up to a minute old; never offer fewer than nobody.
     return [{"radius_miles": WIDER_RADII[i], "count": max(0, totals[i] - related[i])} for i in offered]

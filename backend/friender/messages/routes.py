@@ -38,11 +38,12 @@ def list_messages(query, match_id):
 @blp.arguments(MessageCreateSchema)
 @blp.response(201, MessageSchema)
 @blp.alt_response(401, description="Not signed in")
+@blp.alt_response(403, description="The sender has not verified their email address (`email_unverified`)")
 @blp.alt_response(404, description="No such match, or not one of its members, or a block between them")
 @blp.alt_response(429, description="Too many messages sent in the last minute")
 def send_message(data, match_id):
     """Send a message; both members' open event streams receive it."""
-    return service.send_message(current_user.id, match_id, data["body"])
+    return service.send_message(current_user, match_id, data["body"])
 
 
 @blp.route("/<int:match_id>/read", methods=["POST"])

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import events, relationships
-from ..errors import NotFound
+from ..errors import EmailUnverified, NotFound
 from ..extensions import db
 from ..models import Match, Message, utcnow
 from .schemas import MessageSchema, ReadReceiptSchema
@@ -54,9 +54,18 @@ def list_messages(user_id, match_id, before=None, limit=50):
     return page[::-1]
 
 
-def send_message(sender_id, match_id, body):
-    """Store a message (``body`` already trimmed and validated), bump the match's activity, publish it."""
+UNVERIFIED = "Confirm your email address before sending messages."
+
+
+def send_message(sender, match_id, body):
+    """Store a message (``body`` already trimmed and validated), bump the match's activity, publish it.
+
+    Only people who verified their address may send (403 ``email_unverified``).
+    """
+    sender_id = sender.id
     match = active_match(sender_id, match_id)
+    if not sender.email_verified:
+        raise EmailUnverified(UNVERIFIED)
     message = Message(match_id=match.id, sender_id=sender_id, body=body, created_at=utcnow())
     db.session.add(message)
     match.last_activity_at = message.created_at

@@ -1,8 +1,11 @@
 """Validation of profile edits and the Me / Profile shapes."""
 
+from datetime import UTC, date, datetime
+
 from marshmallow import Schema, ValidationError, fields, post_dump, post_load, validate, validates
 
 from ..geo import lookup_zip
+from ..models import ADULT_AGE, OLDEST_AGE, age_on
 from ..photos.schemas import PhotoSchema
 from ..schemas import StrictInteger, TrimmedString, UtcDateTime
 
@@ -32,6 +35,30 @@ class Tags(fields.List):
         return tags
 
 
+class Birthdate(fields.Date):
+    """An ISO date of someone at least 18 today (UTC), not in the future and not before 1900."""
+
+    EARLIEST = date(1900, 1, 1)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        birthdate = super()._deserialize(value, attr, data, **kwargs)
+        today = datetime.now(UTC).date()
+        if birthdate > today:
+            raise ValidationError("A birthdate cannot be in the future.")
+        if birthdate < self.EARLIEST:
+            raise ValidationError("Give a birthdate from 1900 on.")
+        if age_on(birthdate, today) < ADULT_AGE:
+            raise ValidationError(f"Friender is for adults: you must be {ADULT_AGE} or older.")
+        return birthdate
+
+
+def _age(**kwargs):
+    return StrictInteger(
+        validate=validate.Range(min=ADULT_AGE, max=OLDEST_AGE, error=f"Give an age from {ADULT_AGE} to {OLDEST_AGE}."),
+        **kwargs,
+    )
+
+
 class ProfileUpdateSchema(Schema):
     """``PATCH /api/me`` body. Unknown fields (id, username, email, password…) are rejected."""
 
@@ -44,6 +71,9 @@ class ProfileUpdateSchema(Schema):
         metadata={"minLength": ZIP_LENGTH, "maxLength": ZIP_LENGTH},
     )
     friend_radius_miles = StrictInteger(validate=validate.Range(min=1, max=250))
+    birthdate = Birthdate()
+    age_min = _age()
+    age_max = _age()
 
     @validates("zip_code")
     def known_zip(self, value, **_kwargs):
@@ -71,6 +101,7 @@ class ProfileSchema(Schema):
     city = fields.String(required=True, allow_none=True)
     state = fields.String(required=True, allow_none=True)
     photos = fields.List(fields.Nested(PhotoSchema), required=True, dump_default=list)
+    age = fields.Integer(allow_none=True, metadata={"description": "whole years; the birthdate is never shown"})
     # Only in discovery results.
     distance_miles = fields.Integer()
     shared_interests = fields.List(fields.String())
@@ -101,6 +132,14 @@ class MeSchema(Schema):
     city = fields.String(required=True, allow_none=True)
     state = fields.String(required=True, allow_none=True)
     friend_radius_miles = fields.Integer(required=True, allow_none=True)
+    birthdate = fields.Date(required=True, allow_none=True)
+    age = fields.Integer(required=True, allow_none=True)
+    age_min = fields.Integer(required=True)
+    age_max = fields.Integer(required=True)
+    email_verified = fields.Boolean(required=True)
+    pending_email = fields.String(
+        required=True, allow_none=True, metadata={"description": "an address waiting to be verified"}
+    )
     profile_complete = fields.Boolean(required=True)
     missing_fields = fields.List(fields.String(), required=True)
     photos = fields.List(fields.Nested(PhotoSchema), required=True, dump_default=list)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import current_app
 
-from ..errors import NotFound, RateLimited
+from ..errors import NotFound, RateLimited, ValidationFailed
 from ..extensions import db
 from ..geo import distance_miles, lookup_zip, shown_miles
 from ..models import LocationChange, User, utcnow
@@ -30,9 +30,13 @@ class ProfileView:
     city: str | None
     state: str | None
     photos: list
+    age: int | None
     shared_interests: list
     distance_miles: int | None = None
     met_count: int = 0
+
+
+AGE_RANGE_ORDER = "The lowest age cannot be above the highest."
 
 
 def update_profile(user, changes):
@@ -43,6 +47,10 @@ def update_profile(user, changes):
     """
     if any(name in changes and changes[name] != getattr(user, name) for name in LOCATION_FIELDS):
         _count_location_change(user)
+    age_min, age_max = changes.get("age_min", user.age_min), changes.get("age_max", user.age_max)
+    if age_min > age_max:
+        field = "age_min" if "age_min" in changes else "age_max"
+        raise ValidationFailed(AGE_RANGE_ORDER, fields={field: [AGE_RANGE_ORDER]})
     if "zip_code" in changes:
         place = lookup_zip(changes["zip_code"])
         user.city, user.state = place.city, place.state
@@ -117,6 +125,7 @@ def profile_view(viewer, user):
         city=user.city,
         state=user.state,
         photos=user.photos,
+        age=user.age,
         shared_interests=shared_tags(viewer, user),
         distance_miles=distance,
         met_count=user.met_count or 0,

@@ -13,7 +13,6 @@ from ..config import ConfigError
 from ..health import register_health_check
 from .base import InvalidKey, ObjectInfo, PresignedPost, Storage, StorageError
 from .local import LocalStorage
-from .s3 import S3Storage
 
 __all__ = [
     "InvalidKey",
@@ -39,6 +38,10 @@ def create_storage(config):
     if backend == "s3":
         if not config["S3_BUCKET"]:
             raise ConfigError("STORAGE_BACKEND=s3 needs S3_BUCKET.")
+        # Imported here, not at the top: gunicorn's master imports this package before a gevent
+        # worker patches ssl, and botocore's urllib3 bound to the unpatched ssl recurses forever.
+        from .s3 import S3Storage
+
         return S3Storage(
             config["S3_BUCKET"],
             config["AWS_REGION"],

@@ -1,9 +1,10 @@
 import { Suspense } from 'react';
 import { Link, Navigate, NavLink, Outlet, useLocation } from 'react-router';
 import { Button } from '@/components/ui/button';
-import { ChatIcon, CompassIcon, UserIcon } from '@/components/ui/icons';
+import { ChatIcon, CompassIcon, SettingsIcon, UserIcon } from '@/components/ui/icons';
 import { LoadingState } from '@/components/ui/states';
 import { useLogout } from '@/features/auth/api/logout';
+import { VerifyBanner } from '@/features/auth/components/verify-banner';
 import { useMatches } from '@/features/matches/api/get-matches';
 import { useMe } from '@/features/profile/api/get-me';
 import { useSession } from '@/lib/session';
@@ -25,14 +26,7 @@ export function Brand() {
 export const ACCOUNT_DELETED_NOTICE = 'Your account has been deleted. Thanks for trying Friender.';
 export const ACCOUNT_LOCKED_NOTICE = 'You have been signed out: a moderator restricted your account.';
 
-export function GuestLayout() {
-  const session = useSession();
-  const location = useLocation();
-  if (session.status === 'loading') return <LoadingState />;
-  if (session.status === 'signed-in') {
-    const from = (location.state as { from?: { pathname?: string } } | null)?.from?.pathname;
-    return <Navigate to={from && from !== '/login' && from !== '/signup' ? from : '/discover'} replace />;
-  }
+function GuestShell() {
   return (
     <div className="guest">
       <header className="guest-header">
@@ -46,6 +40,28 @@ export function GuestLayout() {
       </main>
     </div>
   );
+}
+
+export function GuestLayout() {
+  const session = useSession();
+  const location = useLocation();
+  if (session.status === 'loading') return <LoadingState />;
+  if (session.status === 'signed-in') {
+    const from = (location.state as { from?: { pathname?: string } } | null)?.from?.pathname;
+    return <Navigate to={from && from !== '/login' && from !== '/signup' ? from : '/discover'} replace />;
+  }
+  return <GuestShell />;
+}
+
+/** The guest look, for pages a mailed link opens whether or not the browser is signed in. */
+export function PlainLayout() {
+  return <GuestShell />;
+}
+
+/** The email banner: shown while the address (or a new one) waits to be confirmed. */
+function EmailBanner() {
+  const me = useMe();
+  return me.data ? <VerifyBanner me={me.data} /> : null;
 }
 
 function UnreadBadge() {
@@ -84,6 +100,10 @@ function Nav() {
           <UserIcon className="nav-icon" />
           Profile
         </NavLink>
+        <NavLink to="/settings" className="nav-link">
+          <SettingsIcon className="nav-icon" />
+          Settings
+        </NavLink>
         {me.data?.is_moderator && (
           <NavLink to="/moderation" className="nav-link">
             Moderation
@@ -115,6 +135,7 @@ export function AuthenticatedLayout() {
       <EventBridge userId={session.userId} />
       <div className="app">
         <Nav />
+        <EmailBanner />
         <main id="main" className="app-main">
           <Suspense fallback={<LoadingState />}>
             <Outlet context={{ userId: session.userId }} />

@@ -3,7 +3,7 @@ import { createBrowserRouter, Navigate, RouterProvider, type RouteObject } from 
 import { LoadingState } from '@/components/ui/states';
 import { useSession } from '@/lib/session';
 import { ErrorFallback, RootBoundary } from './error-boundary';
-import { AuthenticatedLayout, GuestLayout } from './layout';
+import { AuthenticatedLayout, GuestLayout, PlainLayout } from './layout';
 import { RequireCompleteProfile } from './require-complete-profile';
 
 // Every page is its own chunk: the first visit downloads the shell and one page.
@@ -13,6 +13,10 @@ const ProfileRoute = lazy(() => import('./routes/profile'));
 const DiscoverRoute = lazy(() => import('./routes/discover'));
 const MatchesRoute = lazy(() => import('./routes/matches'));
 const ChatRoute = lazy(() => import('./routes/chat'));
+const SettingsRoute = lazy(() => import('./routes/settings'));
+const ForgotPasswordRoute = lazy(() => import('./routes/forgot-password'));
+const ResetPasswordRoute = lazy(() => import('./routes/reset-password'));
+const VerifyEmailRoute = lazy(() => import('./routes/verify-email'));
 const NotFoundRoute = lazy(() => import('./routes/not-found'));
 const ModerationRoute = lazy(() => import('./routes/moderation'));
 const ModerationCaseRoute = lazy(() =>
@@ -40,6 +44,15 @@ export const appRoutes: RouteObject[] = [
         children: [
           { path: '/signup', element: page(<SignupRoute />) },
           { path: '/login', element: page(<LoginRoute />) },
+          { path: '/forgot-password', element: page(<ForgotPasswordRoute />) },
+        ],
+      },
+      {
+        // Mailed links open here whether or not this browser is signed in.
+        element: <PlainLayout />,
+        children: [
+          { path: '/reset-password', element: page(<ResetPasswordRoute />) },
+          { path: '/verify-email', element: page(<VerifyEmailRoute />) },
         ],
       },
       {
@@ -54,6 +67,7 @@ export const appRoutes: RouteObject[] = [
           { path: '/matches/:id', element: page(<ChatRoute />) },
           { path: '/moderation', element: page(<ModerationRoute />) },
           { path: '/moderation/cases/:id', element: page(<ModerationCaseRoute />) },
+          { path: '/settings', element: page(<SettingsRoute />) },
         ],
       },
       // Any other address: a friendly 404 with a way home.

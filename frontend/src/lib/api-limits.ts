@@ -41,6 +41,15 @@ export const apiLimits = {
       "maxLength": 128
     }
   },
+  "EmailChange": {
+    "password": {
+      "minLength": 1,
+      "maxLength": 128
+    },
+    "email": {
+      "maxLength": 254
+    }
+  },
   "HangoutCreate": {
     "activity": {
       "minLength": 1,
@@ -68,6 +77,31 @@ export const apiLimits = {
     "body": {
       "minLength": 1,
       "maxLength": 2000
+    }
+  },
+  "PasswordChange": {
+    "current_password": {
+      "minLength": 1,
+      "maxLength": 128
+    },
+    "new_password": {
+      "minLength": 8,
+      "maxLength": 128
+    }
+  },
+  "PasswordReset": {
+    "token": {
+      "minLength": 1,
+      "maxLength": 500
+    },
+    "password": {
+      "minLength": 8,
+      "maxLength": 128
+    }
+  },
+  "PasswordResetRequest": {
+    "email": {
+      "maxLength": 254
     }
   },
   "PhotoFiles": {
@@ -115,6 +149,14 @@ export const apiLimits = {
     "friend_radius_miles": {
       "minimum": 1,
       "maximum": 250
+    },
+    "age_min": {
+      "minimum": 18,
+      "maximum": 99
+    },
+    "age_max": {
+      "minimum": 18,
+      "maximum": 99
     }
   },
   "ReportRequest": {
@@ -151,6 +193,12 @@ export const apiLimits = {
   "UploadUrlRequest": {
     "size": {
       "minimum": 1
+    }
+  },
+  "VerifyEmail": {
+    "token": {
+      "minLength": 1,
+      "maxLength": 500
     }
   }
 } as const;

@@ -112,6 +112,104 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mail a password reset link; the answer is the same whether or not the address has an account. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PasswordResetRequest"];
+                };
+            };
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Accepted"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                /** @description Too many reset links asked for from this address or for this email */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a new password from the mailed link; every earlier session of the account is signed out. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PasswordReset"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Accepted"];
+                    };
+                };
+                /** @description A tampered, unknown, used or expired token (`invalid_token`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/refresh": {
         parameters: {
             query?: never;
@@ -197,6 +295,113 @@ export interface paths {
                 };
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 /** @description Too many signups from this address */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/verify-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Follow the link mailed on signup (or on an email change): the address is verified. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["VerifyEmail"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Me"];
+                    };
+                };
+                /** @description A tampered, unknown, used or expired token (`invalid_token`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The new address was taken by another account meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/verify-email/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mail a new verification link to the address that still needs confirming. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Accepted"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Too many verification mails asked for */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1240,6 +1445,13 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description The sender has not verified their email address (`email_unverified`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 /** @description No such match, or not one of its members, or a block between them */
                 404: {
                     headers: {
@@ -1562,6 +1774,69 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me/email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask to switch to a new address: it gets a verification link, the current one a notice. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["EmailChange"];
+                };
+            };
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Accepted"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Another account has that address */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                /** @description Too many wrong passwords */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me/export": {
         parameters: {
             query?: never;
@@ -1649,6 +1924,60 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change the password; the other sessions are signed out, this one stays. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PasswordChange"];
+                };
+            };
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                /** @description Too many wrong current passwords */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -2934,6 +3263,9 @@ export interface components {
         Accept: {
             option_index: number;
         };
+        Accepted: {
+            message: string;
+        };
         AccessToken: {
             access_token: string;
         };
@@ -3062,6 +3394,10 @@ export interface components {
             /** @description Only on an empty page: the counts wider radii wider than yours would bring */
             wider?: components["schemas"]["WiderReach"][];
         };
+        EmailChange: {
+            email: string;
+            password: string;
+        };
         Error: {
             /** @description Stable snake_case code. */
             error: string;
@@ -3139,12 +3475,18 @@ export interface components {
             matches: components["schemas"]["Match"][];
         };
         Me: {
+            age: number | null;
+            age_max: number;
+            age_min: number;
             bio: string;
+            /** Format: date */
+            birthdate: string | null;
             city: string | null;
             /** Format: date-time */
             created_at: string;
             display_name: string | null;
             email: string;
+            email_verified: boolean;
             friend_radius_miles: number | null;
             hobbies: string[];
             id: number;
@@ -3152,6 +3494,8 @@ export interface components {
             /** @description Granted by an operator only; shows the moderation pages. */
             is_moderator: boolean;
             missing_fields: string[];
+            /** @description an address waiting to be verified */
+            pending_email: string | null;
             photos: components["schemas"]["Photo"][];
             profile_complete: boolean;
             state: string | null;
@@ -3225,6 +3569,17 @@ export interface components {
             /** @description Total number of pages. */
             total_pages?: number;
         };
+        PasswordChange: {
+            current_password: string;
+            new_password: string;
+        };
+        PasswordReset: {
+            password: string;
+            token: string;
+        };
+        PasswordResetRequest: {
+            email: string;
+        };
         Photo: {
             blurhash: string | null;
             /** Format: date-time */
@@ -3249,6 +3604,8 @@ export interface components {
             status: string;
         };
         Profile: {
+            /** @description whole years; the birthdate is never shown */
+            age?: number | null;
             bio: string;
             city: string | null;
             display_name: string | null;
@@ -3264,7 +3621,11 @@ export interface components {
             username: string;
         };
         ProfileUpdate: {
+            age_max?: number;
+            age_min?: number;
             bio?: string;
+            /** Format: date */
+            birthdate?: string;
             display_name?: string;
             friend_radius_miles?: number;
             hobbies?: string[];
@@ -3288,6 +3649,8 @@ export interface components {
             user_id: number;
         };
         Signup: {
+            /** Format: date */
+            birthdate: string;
             display_name?: string;
             email: string;
             password: string;
@@ -3344,6 +3707,9 @@ export interface components {
             content_type: string;
             /** @description Bytes */
             size: number;
+        };
+        VerifyEmail: {
+            token: string;
         };
         WiderReach: {
             count: number;

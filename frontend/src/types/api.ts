@@ -33,3 +33,5 @@ export type ModerationCase = Schemas['Case'];
 /** A decision on one's own account, as the person hears of it (never who reported). */
 export type ModerationNotice = Schemas['Notice'];
 export type MyModeration = Schemas['MyModeration'];
+/** The answer of a request the server took in (a mail on its way, a password set). */
+export type Accepted = Schemas['Accepted'];

@@ -15,6 +15,9 @@ export default function LoginRoute() {
       <h1 id="login-heading">Welcome back</h1>
       <LoginForm onAuthenticated={(user) => queryClient.setQueryData(meKeys.all, user)} />
       <p className="auth-switch">
+        <Link to="/forgot-password">Forgot your password?</Link>
+      </p>
+      <p className="auth-switch">
         New to Friender? <Link to="/signup">Create an account</Link>
       </p>
     </section>

@@ -6,6 +6,8 @@ export type SignupInput = {
   username: string;
   email: string;
   password: string;
+  /** ISO date; under 18 is refused. */
+  birthdate: string;
   display_name?: string;
 };
 

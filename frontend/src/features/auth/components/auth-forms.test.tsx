@@ -8,7 +8,8 @@ import { jsonResponse, makeToken, mockFetch, renderWithProviders } from '@/testi
 import { LoginForm } from './login-form';
 import { SignupForm } from './signup-form';
 
-describe('SignupForm', () => {
+// Four fields typed key by key (and the strength estimator's first load): slow on a busy machine.
+describe('SignupForm', { timeout: 15_000 }, () => {
   it('signs up, then takes the user id from the token sub, not from the response body', async () => {
     const token = makeToken({ sub: '42' });
     const { calls } = mockFetch(() =>
@@ -20,13 +21,14 @@ describe('SignupForm', () => {
     await userEvent.type(screen.getByLabelText('Username'), 'alice');
     await userEvent.type(screen.getByLabelText('Email'), 'alice@example.com');
     await userEvent.type(screen.getByLabelText('Password'), 'correct horse');
+    await userEvent.type(screen.getByLabelText('Birthdate'), '1990-05-15');
     await userEvent.click(screen.getByRole('button', { name: 'Sign up' }));
 
     await vi.waitFor(() => expect(onAuthenticated).toHaveBeenCalled());
     expect(calls[0]).toMatchObject({
       url: '/api/auth/signup',
       method: 'POST',
-      body: { username: 'alice', email: 'alice@example.com', password: 'correct horse' },
+      body: { username: 'alice', email: 'alice@example.com', password: 'correct horse', birthdate: '1990-05-15' },
     });
     expect(getAccessToken()).toBe(token);
     expect(getSession()).toEqual({ status: 'signed-in', userId: 42 });
@@ -48,6 +50,7 @@ describe('SignupForm', () => {
     await userEvent.type(screen.getByLabelText('Username'), 'alice');
     await userEvent.type(screen.getByLabelText('Email'), 'alice@example.com');
     await userEvent.type(screen.getByLabelText('Password'), 'correct horse');
+    await userEvent.type(screen.getByLabelText('Birthdate'), '1990-05-15');
     await userEvent.click(screen.getByRole('button', { name: 'Sign up' }));
 
     const username = screen.getByLabelText('Username');
@@ -70,11 +73,55 @@ describe('SignupForm', () => {
     expect(screen.getByLabelText('Username')).toHaveAccessibleDescription(/3–30 letters/);
     expect(screen.getByLabelText('Email')).toHaveAccessibleDescription(/valid email/);
     expect(screen.getByLabelText('Password')).toHaveAccessibleDescription(/8–128 characters/);
+    expect(screen.getByLabelText('Birthdate')).toHaveAccessibleDescription(/date of birth/);
     expect(calls).toHaveLength(0);
+  });
+
+  it('refuses someone under 18 before sending anything', async () => {
+    const { calls } = mockFetch(() => jsonResponse({}, 500));
+    renderWithProviders(<SignupForm />);
+    const today = new Date();
+    const seventeen = `${today.getFullYear() - 17}-01-01`;
+
+    await userEvent.type(screen.getByLabelText('Birthdate'), seventeen);
+    await userEvent.click(screen.getByRole('button', { name: 'Sign up' }));
+
+    expect(screen.getByLabelText('Birthdate')).toHaveAccessibleDescription(/18 or older/);
+    expect(calls).toHaveLength(0);
+  });
+
+  it('rates the password as it is typed, with the same estimator as the server', async () => {
+    mockFetch(() => jsonResponse({}, 500));
+    renderWithProviders(<SignupForm />);
+
+    await userEvent.type(screen.getByLabelText('Password'), 'password');
+    // The estimator is loaded on first use, in its own chunk.
+    const meter = await screen.findByRole('meter', { name: 'Strength' }, { timeout: 5000 });
+    expect(meter).toHaveAttribute('aria-valuetext', 'Very weak');
+    expect(screen.getByTestId('password-strength')).toHaveTextContent(/top-10 common password/);
+
+    await userEvent.clear(screen.getByLabelText('Password'));
+    await userEvent.type(screen.getByLabelText('Password'), 'violet tugboats hum quietly');
+    await vi.waitFor(() => expect(screen.getByRole('meter')).toHaveAttribute('aria-valuetext', 'Very strong'), {
+      timeout: 5000,
+    });
   });
 });
 
 describe('LoginForm', () => {
+  it('says how long to wait after too many attempts', async () => {
+    mockFetch(() =>
+      jsonResponse({ error: 'rate_limited', message: 'Too many attempts. Please wait 1 minute and try again.' }, 429),
+    );
+    renderWithProviders(<LoginForm />);
+
+    await userEvent.type(screen.getByLabelText('Username'), 'alice');
+    await userEvent.type(screen.getByLabelText('Password'), 'wrong password');
+    await userEvent.click(screen.getByRole('button', { name: 'Log in' }));
+
+    expect(await screen.findByRole('alert')).toHaveTextContent('Please wait 1 minute');
+  });
+
   it('shows the server message at the top when it is not about one field', async () => {
     mockFetch(() => jsonResponse({ error: 'unauthorized', message: 'Invalid username or password.' }, 401));
     renderWithProviders(<LoginForm />);

@@ -2,18 +2,26 @@ import { useState, type FormEvent } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
+import { PasswordStrength } from '@/components/ui/password-strength';
 import { apiLimits } from '@/lib/api-limits';
 import { formErrorsFrom } from '@/lib/form-errors';
 import type { Me } from '@/types/api';
 import { useSignup } from '../api/signup';
 import { completeAuthentication } from './auth-success';
 
-const FIELDS = ['username', 'email', 'password'] as const;
+const FIELDS = ['username', 'email', 'password', 'birthdate'] as const;
 type Field = (typeof FIELDS)[number];
 
 const LIMITS = apiLimits.Signup;
 const USERNAME = new RegExp(LIMITS.username.pattern);
 const PASSWORD = LIMITS.password;
+
+/** Whole years from an ISO date to today, in the person's own calendar. */
+export function ageOn(birthdate: string, today = new Date()): number {
+  const [year = 0, month = 0, day = 0] = birthdate.split('-').map(Number);
+  const beforeBirthday = today.getMonth() + 1 < month || (today.getMonth() + 1 === month && today.getDate() < day);
+  return today.getFullYear() - year - (beforeBirthday ? 1 : 0);
+}
 
 function validate(values: Record<Field, string>): Partial<Record<Field, string>> {
   const errors: Partial<Record<Field, string>> = {};
@@ -27,6 +35,8 @@ function validate(values: Record<Field, string>): Partial<Record<Field, string>>
   if (values.password.length < PASSWORD.minLength || values.password.length > PASSWORD.maxLength) {
     errors.password = `Use ${PASSWORD.minLength}–${PASSWORD.maxLength} characters.`;
   }
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(values.birthdate)) errors.birthdate = 'Enter your date of birth.';
+  else if (ageOn(values.birthdate) < 18) errors.birthdate = 'Friender is for adults: you must be 18 or older.';
   return errors;
 }
 
@@ -35,6 +45,7 @@ export function SignupForm({ onAuthenticated }: { onAuthenticated?: (user: Me) =
     username: '',
     email: '',
     password: '',
+    birthdate: '',
   });
   const [clientErrors, setClientErrors] = useState<Partial<Record<Field, string>>>({});
   const [sessionError, setSessionError] = useState<string | null>(null);
@@ -53,7 +64,12 @@ export function SignupForm({ onAuthenticated }: { onAuthenticated?: (user: Me) =
     const errors = validate(values);
     setClientErrors(errors);
     if (Object.keys(errors).length > 0) return;
-    mutation.mutate({ username: values.username.trim(), email: values.email.trim(), password: values.password });
+    mutation.mutate({
+      username: values.username.trim(),
+      email: values.email.trim(),
+      password: values.password,
+      birthdate: values.birthdate,
+    });
   };
 
   const bind = (field: Field) => ({
@@ -77,8 +93,22 @@ export function SignupForm({ onAuthenticated }: { onAuthenticated?: (user: Me) =
         type="password"
         autoComplete="new-password"
         required
-        hint={`At least ${PASSWORD.minLength} characters.`}
+        hint={
+          <>
+            {`At least ${PASSWORD.minLength} characters, hard to guess: a few unrelated words work well.`}
+            <PasswordStrength password={values.password} userInputs={[values.username, values.email]} />
+          </>
+        }
         {...bind('password')}
+      />
+      <TextField
+        label="Birthdate"
+        name="birthdate"
+        type="date"
+        autoComplete="bday"
+        required
+        hint="Friender is for adults. Others see your age, never your birthdate."
+        {...bind('birthdate')}
       />
       <Button type="submit" pending={mutation.isPending} className="btn-block">
         Sign up

@@ -184,6 +184,7 @@ export function ProfileCard({
             {menu}
           </div>
           <p className="card-meta">
+            {typeof profile.age === 'number' && <span>{profile.age} years old</span>}
             {profile.distance_miles !== undefined && <span>Within {profile.distance_miles} miles</span>}
             {place && <span>{place}</span>}
           </p>

@@ -11,6 +11,8 @@ export type ProfileInput = {
   interests: string[];
   zip_code: string;
   friend_radius_miles: number;
+  /** ISO date; asked of accounts made before birthdates were required. */
+  birthdate: string;
 };
 
 export function updateMe(input: ProfileUpdate): Promise<Me> {

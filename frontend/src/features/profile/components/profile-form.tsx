@@ -22,6 +22,7 @@ const FIELDS = [
   'interests',
   'zip_code',
   'friend_radius_miles',
+  'birthdate',
 ] as const;
 
 const FIELD_LABELS: Record<string, string> = {
@@ -30,6 +31,7 @@ const FIELD_LABELS: Record<string, string> = {
   interests: 'at least one interest',
   zip_code: 'ZIP code',
   friend_radius_miles: 'friend radius',
+  birthdate: 'birthdate',
 };
 
 /**
@@ -58,6 +60,7 @@ function filledFields(values: ProfileInput, me: Me): ProfileUpdate {
   if (values.hobbies.length > 0) body.hobbies = values.hobbies;
   if (values.interests.length > 0) body.interests = values.interests;
   if (values.zip_code.trim()) body.zip_code = values.zip_code.trim();
+  if (values.birthdate && values.birthdate !== me.birthdate) body.birthdate = values.birthdate;
   return body;
 }
 
@@ -69,6 +72,7 @@ function initialValues(me: Me): ProfileInput {
     interests: me.interests ?? [],
     zip_code: me.zip_code ?? '',
     friend_radius_miles: me.friend_radius_miles ?? DEFAULT_RADIUS,
+    birthdate: me.birthdate ?? '',
   };
 }
 
@@ -191,6 +195,16 @@ export function ProfileForm({ me, onSaved }: { me: Me; onSaved?: (me: Me) => voi
             'Only your city is shown to others, never your ZIP code.'
           )
         }
+      />
+      <TextField
+        label="Birthdate"
+        name="birthdate"
+        type="date"
+        autoComplete="bday"
+        value={values.birthdate}
+        onChange={(event) => set('birthdate', event.target.value)}
+        error={errorFor('birthdate')}
+        hint={me.age !== null ? `Others see your age (${me.age}), never this date.` : 'Others see your age, never this date.'}
       />
       <FieldShell id={radiusId} label="Friend radius (miles)" error={radiusError}>
         <div className="range-row">
