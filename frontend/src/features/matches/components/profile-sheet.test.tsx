@@ -17,17 +17,18 @@ const photo = (id: number, position: number) => ({
 });
 
 describe('ProfileSheet', () => {
-  it('shows every photo, the bio, the tags with the shared ones marked, the distance and met count', async () => {
+  it('shows every photo, the bio, the tags with the shared ones marked, the age, the distance and met count', async () => {
     const onClose = vi.fn();
     renderWithProviders(
       <ProfileSheet
-        profile={buildProfile({ photos: [photo(2, 1), photo(1, 0)], met_count: 1 })}
+        profile={buildProfile({ photos: [photo(2, 1), photo(1, 0)], met_count: 1, age: 34 })}
         onClose={onClose}
       />,
     );
 
     const dialog = screen.getByRole('dialog', { name: 'Bob' });
     expect(dialog).toHaveTextContent('Board games and long walks.');
+    expect(dialog).toHaveTextContent('34 years old');
     expect(dialog).toHaveTextContent('Within 2 miles');
     expect(screen.getByText('Met 1 person through Friender')).toBeInTheDocument();
     expect(screen.getAllByRole('img').map((img) => img.getAttribute('alt'))).toEqual([

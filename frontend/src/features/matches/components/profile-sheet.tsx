@@ -35,6 +35,7 @@ export function ProfileSheet({ profile, onClose }: { profile: Profile; onClose: 
   return (
     <Dialog title={name} onClose={onClose} className="profile-sheet">
       <p className="card-meta">
+        {typeof profile.age === 'number' && <span>{profile.age} years old</span>}
         {place && <span>{place}</span>}
         {/* Coarse on purpose, as on the cards: the server rounds distances up to a band. */}
         {profile.distance_miles !== undefined && <span>Within {profile.distance_miles} miles</span>}
