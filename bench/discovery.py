@@ -33,6 +33,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
+import psycopg2.extensions
 import sqlalchemy as sa
 from flask_jwt_extended import create_access_token
 from flask_migrate import upgrade
@@ -109,7 +110,30 @@ METROS = [
 OUTSIDE_METROS = 0.1  # the share of users spread over every ZIP in the country
 INCOMPLETE = 0.05  # the share of users who never finished their profile
 PASSWORD_HASH = "$2b$04$" + "x" * 53  # nobody signs in as a synthetic user
-USER_COLUMNS = [column.name for column in User.__table__.columns]
+# The columns the load writes; COPY fills every other one from its server default.
+USER_COLUMNS = [
+    "id",
+    "username",
+    "email",
+    "password_hash",
+    "display_name",
+    "bio",
+    "hobbies",
+    "interests",
+    "zip_code",
+    "city",
+    "state",
+    "latitude",
+    "longitude",
+    "friend_radius_miles",
+    "birthdate",
+    "age_min",
+    "age_max",
+    "email_verified_at",
+    "token_generation",
+    "created_at",
+    "updated_at",
+]
 TODAY = datetime.now(UTC).date()
 # Most people keep the default 18–99; some narrow it around their own age (the mutual rule bites).
 AGE_RANGES, AGE_RANGE_WEIGHTS = ["any", "near", "band"], [6, 3, 1]
@@ -202,7 +226,13 @@ def _copy(connection, table, columns, rows):
         buffer.write("\n")
     buffer.seek(0)
     cursor = connection.connection.dbapi_connection.cursor()
-    cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
+    # COPY cannot run under a wait callback, and the app installs one for its query timeouts.
+    callback = psycopg2.extensions.get_wait_callback()
+    psycopg2.extensions.set_wait_callback(None)
+    try:
+        cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
+    finally:
+        psycopg2.extensions.set_wait_callback(callback)
 
 
 def load(engine, users):
