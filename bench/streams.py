@@ -8,11 +8,15 @@ loopback port, and from this one client process (asyncio, file-descriptor limit 
 1. measures ``GET /api/ping`` and ``GET /api/matches`` p50/p95 with no stream open (the baseline),
    and the workers' resident memory;
 2. opens N streams (10 per account, the per-account cap; the per-address cap is raised, as every
-   stream comes from 127.0.0.1), one of them held by a matched user;
+   stream comes from 127.0.0.1), five of them held by a matched user;
 3. with the N streams open, measures the same two routes again, the delivery latency of messages
    sent through the API to the matched user's stream (POST start to the event read), and the
    workers' memory again: (memory with N - memory with none) / N is the cost of an idle stream;
-4. checks that every stream is still open and got no event it should not have.
+4. checks that every stream is still open and got no event it should not have;
+5. restarts every worker (gunicorn's SIGHUP: new workers start, the old ones end their streams
+   with ``reconnect``) while messages keep flowing, every stream resumes with ``Last-Event-ID``,
+   and counts the messages a watched stream never got (the target is 0) and those the replay
+   sent again (clients drop them by id, as the protocol says).
 
 It ends with ``streams held: N, api p95 ratio: R, delivery p95: D ms, KB per stream: K``, where
 R is the larger of the two routes' p95 with N streams over their p95 with none. Targets: N =
@@ -22,14 +26,17 @@ R is the larger of the two routes' p95 with N streams over their p95 with none. 
 
 import argparse
 import asyncio
+import os
+import random
 import resource
 import secrets
+import signal
 import statistics
 import sys
 import threading
 import time
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import requests
@@ -41,7 +48,9 @@ from messages import create_match, percentile, reset_database, sign_up  # noqa: 
 from tests.backend.processes import AppProcess  # noqa: E402
 
 STREAMS_PER_ACCOUNT = 10
+WATCHED_STREAMS = 5  # of the matched user: each must get every message once
 CONNECT_CONCURRENCY = 50
+ADULT = date(1995, 5, 17)
 
 
 def raise_file_limit(wanted):
@@ -83,7 +92,7 @@ def stream_accounts(database_url, secret, count):
     tokens = []
     with app.app_context():
         for number in range(count):
-            user = signup(f"s{run}_{number}", f"s{run}_{number}@example.com", "bench-streams-password")
+            user = signup(f"s{run}_{number}", f"s{run}_{number}@example.com", "bench-streams-password", ADULT)
             tokens.append(create_access_token(identity=str(user.id), expires_delta=timedelta(hours=2)))
     return tokens
 
@@ -102,6 +111,20 @@ def measure_routes(base_url, headers, samples):
     return {name: (percentile(values, 0.5) * 1000, percentile(values, 0.95) * 1000) for name, values in times.items()}
 
 
+class _Refused(Exception):
+    """The server answered 503 or 429, or closed the connection: try again shortly."""
+
+
+class Stream:
+    """One stream's state: its token, the last event id it read, and the messages it got."""
+
+    def __init__(self, token, watched):
+        self.token = token
+        self.watched = watched
+        self.last_event_id = None
+        self.bodies = set()
+
+
 class Streams:
     """N event streams held by one asyncio loop in a background thread."""
 
@@ -111,47 +134,71 @@ class Streams:
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
         self.open = 0
-        self.ended = 0
         self.unexpected = 0
+        self.repeated = 0
+        self.reconnected = 0
         self.arrivals = {}
         self.condition = threading.Condition()
         self.writers = []
         self.tasks = []
+        self.failures = []
+        self.watched = []
         self.retried = 0
+        self.gate = None
+        # During a rolling restart a stream that ends (``reconnect`` or the connection closing)
+        # opens again with Last-Event-ID, as the browser app does.
+        self.resume = False
 
     def run(self, coroutine, timeout=None):
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
 
-    async def _open_one(self, token, watched, gate):
-        """Open one stream and wait for its ``ready``; a 503 or 429 is retried, as the browser app does."""
-        async with gate:
-            for _attempt in range(20):
-                reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
-                writer.write(
-                    f"GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
-                    "Accept: text/event-stream\r\n\r\n".encode()
-                )
-                await writer.drain()
-                status = await reader.readline()
-                if b" 200 " in status:
-                    break
-                writer.close()
-                if b" 503 " not in status and b" 429 " not in status:
-                    raise RuntimeError(f"stream refused: {status!r}")
-                self.retried += 1
-                await asyncio.sleep(1)
-            else:
-                raise RuntimeError("stream refused 20 times")
-            while (await reader.readline()) not in (b"\r\n", b""):
-                pass  # response headers
-            self.writers.append(writer)
-            ready = asyncio.get_running_loop().create_future()
-            self.tasks.append(asyncio.get_running_loop().create_task(self._read(reader, watched, ready)))
-            await ready
+    async def _open_one(self, stream):
+        """Open one stream and wait for its ``ready``.
 
-    async def _read(self, reader, watched, ready):
-        """Read one chunked SSE body; record message arrivals on the watched stream."""
-        self.open += 1
+        A 503 or 429, or a connection that closes before ``ready`` (a worker stopping), is retried
+        a second later, as the browser app does; any other answer is an error.
+        """
+        loop = asyncio.get_running_loop()
+        for _attempt in range(20):
+            ready = loop.create_future()
+            async with self.gate:
+                try:
+                    reader, writer = await self._request(stream)
+                except (OSError, _Refused):
+                    ready = None
+                else:
+                    self.writers.append(writer)
+                    self.tasks.append(loop.create_task(self._read(reader, stream, ready)))
+                    if await ready:
+                        return
+            self.retried += 1
+            await asyncio.sleep(1)
+        raise RuntimeError("stream refused 20 times")
+
+    async def _request(self, stream):
+        """Send the request, with Last-Event-ID once the stream has read an id; read the headers."""
+        resume = f"Last-Event-ID: {stream.last_event_id}\r\n" if stream.last_event_id else ""
+        reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
+        writer.write(
+            f"GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {stream.token}\r\n"
+            f"Accept: text/event-stream\r\n{resume}\r\n".encode()
+        )
+        await writer.drain()
+        status = await reader.readline()
+        if b" 200 " not in status:
+            writer.close()
+            if status and b" 503 " not in status and b" 429 " not in status:
+                raise RuntimeError(f"stream refused: {status!r}")
+            raise _Refused
+        while (await reader.readline()) not in (b"\r\n", b""):
+            pass  # response headers
+        return reader, writer
+
+    async def _read(self, reader, stream, ready):
+        """Read one chunked SSE body; record message arrivals on a watched stream.
+
+        ``ready`` resolves True at the ``ready`` event, False if the stream ends before it.
+        """
         event = None
         try:
             while True:
@@ -159,32 +206,52 @@ class Streams:
                 if not line:
                     break
                 line = line.rstrip(b"\r\n")
-                if line.startswith(b"event: "):
+                if line.startswith(b"id: "):
+                    stream.last_event_id = line[4:].decode()
+                elif line.startswith(b"event: "):
                     event = line[7:].decode()
                     if event == "ready" and not ready.done():
-                        ready.set_result(None)
-                    elif not (watched and event == "message"):
+                        self.open += 1
+                        ready.set_result(True)
+                    elif event == "reconnect" and self.resume:
+                        break
+                    elif not (stream.watched and event == "message"):
                         self.unexpected += 1
-                elif line.startswith(b"data: ") and event == "message" and watched:
-                    body = line[6:].split(b'"body":"', 1)[1].split(b'"', 1)[0].decode()
-                    arrived = time.perf_counter()
-                    with self.condition:
-                        if body in self.arrivals:
-                            self.unexpected += 1  # a duplicate
-                        self.arrivals[body] = arrived
-                        self.condition.notify_all()
+                elif line.startswith(b"data: ") and event == "message" and stream.watched:
+                    self._arrived(stream, line[6:].split(b'"body":"', 1)[1].split(b'"', 1)[0].decode())
+        except OSError:
+            pass  # the server reset the connection: the same as its end
         finally:
-            self.open -= 1
-            self.ended += 1
-            if not ready.done():
-                ready.set_exception(RuntimeError("stream ended before ready"))
+            if ready.done():
+                self.open -= 1
+            else:
+                ready.set_result(False)
+                return  # _open_one retries
+        if self.resume:
+            # EventSource's retry: 3 s, spread so that N streams do not come back in one instant.
+            await asyncio.sleep(random.uniform(0.1, 3.0))
+            self.reconnected += 1
+            try:
+                await self._open_one(stream)
+            except RuntimeError as error:
+                self.failures.append(str(error))
 
-    def open_streams(self, tokens, watched_token):
+    def _arrived(self, stream, body):
+        arrived = time.perf_counter()
+        with self.condition:
+            if body in stream.bodies:
+                self.repeated += 1  # replayed again after a reconnect: the client drops it by id
+            stream.bodies.add(body)
+            self.arrivals.setdefault(body, arrived)
+            self.condition.notify_all()
+
+    def open_streams(self, tokens, watched_token, watched_count):
+        """Open a stream for each of ``tokens`` and ``watched_count`` for ``watched_token``."""
+        self.watched = [Stream(watched_token, True) for _ in range(watched_count)]
+
         async def open_all():
-            gate = asyncio.Semaphore(CONNECT_CONCURRENCY)
-            await asyncio.gather(
-                self._open_one(watched_token, True, gate), *(self._open_one(t, False, gate) for t in tokens)
-            )
+            self.gate = asyncio.Semaphore(CONNECT_CONCURRENCY)
+            await asyncio.gather(*(self._open_one(s) for s in self.watched + [Stream(t, False) for t in tokens]))
 
         self.run(open_all())
 
@@ -193,10 +260,27 @@ class Streams:
             self.condition.wait_for(lambda: body in self.arrivals, timeout=timeout)
             return self.arrivals.get(body)
 
+    def wait_until_open(self, count, timeout):
+        """Wait until ``count`` streams are open; True when they are."""
+        deadline = time.monotonic() + timeout
+        while self.open < count and time.monotonic() < deadline:
+            time.sleep(0.2)
+        return self.open >= count
+
+    def missing(self, bodies):
+        """How many of ``bodies`` some watched stream never got."""
+        with self.condition:
+            return sum(1 for stream in self.watched for body in bodies if body not in stream.bodies)
+
     def close(self):
+        self.resume = False
+
         async def close_all():
             for writer in self.writers:
                 writer.close()
+            for task in self.tasks:
+                task.cancel()
+            await asyncio.gather(*self.tasks, return_exceptions=True)
 
         self.run(close_all(), timeout=60)
         self.loop.call_soon_threadsafe(self.loop.stop)
@@ -222,12 +306,47 @@ def delivery(base_url, streams, sender, match_id, messages):
     return latencies, lost
 
 
+def rolling_restart(base_url, master_pid, streams, sender, match_id, messages):
+    """Restart every worker (gunicorn's SIGHUP) while ``messages`` messages flow, 10 a second.
+
+    Returns the bodies whose send answered 201, the sends that failed, and the seconds from the
+    restart until every stream was open again (None if they were not within two minutes).
+    """
+    streams.resume = True
+    held = streams.open
+    session = requests.Session()
+    url = f"{base_url}/api/matches/{match_id}/messages"
+    sent, failed, restarted_at = [], 0, None
+    for number in range(messages):
+        if number == messages // 4:
+            os.kill(master_pid, signal.SIGHUP)
+            restarted_at = time.perf_counter()
+        body = f"restart {number}"
+        try:
+            response = session.post(url, json={"body": body}, headers=sender["headers"], timeout=30)
+        except requests.RequestException:
+            failed += 1
+        else:
+            if response.status_code == 201:
+                sent.append(body)
+            else:
+                failed += 1
+        time.sleep(0.1)  # pacing: a conversation, not a flood
+    back = streams.wait_until_open(held, timeout=120)
+    back_in = time.perf_counter() - restarted_at if back else None
+    if sent:
+        streams.wait_for(sent[-1], timeout=10)
+    session.close()
+    return sent, failed, back_in
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--streams", type=int, default=10000)
     parser.add_argument("--workers", type=int, default=2, help="gevent workers (one per core)")
     parser.add_argument("--samples", type=int, default=300, help="requests per route and phase")
     parser.add_argument("--messages", type=int, default=200)
+    parser.add_argument("--restart-messages", type=int, default=200, help="sent during the rolling restart")
     parser.add_argument(
         "--database-url", default="postgresql+psycopg2://postgres@127.0.0.1:5432/friender_bench_streams"
     )
@@ -253,26 +372,32 @@ def main():
     print(f"PostgreSQL and Redis on loopback; gunicorn with {args.workers} gevent workers; {args.streams} streams")
     accounts = -(-(args.streams - 1) // STREAMS_PER_ACCOUNT)
     tokens = [t for t in stream_accounts(args.database_url, secret, accounts) for _ in range(STREAMS_PER_ACCOUNT)]
-    tokens = tokens[: args.streams - 1]
+    tokens = tokens[: args.streams - WATCHED_STREAMS]
 
     server = AppProcess(env, workers=args.workers, graceful_timeout=5).wait_until_serving()
     streams = Streams(server.port)
     try:
         run = uuid.uuid4().hex[:8]
-        ana, ben = sign_up(server.base_url, f"bench_a_{run}"), sign_up(server.base_url, f"bench_b_{run}")
+        ana = sign_up(server.base_url, f"bench_a_{run}", args.database_url)
+        ben = sign_up(server.base_url, f"bench_b_{run}", args.database_url)
         match_id = create_match(server.base_url, ana, ben)
         measure_routes(server.base_url, ana["headers"], 30)  # warm-up: connections, caches
         idle = measure_routes(server.base_url, ana["headers"], args.samples)
         memory_before = workers_rss_kb(server.process.pid)
 
         started = time.perf_counter()
-        streams.open_streams(tokens, ben["token"])
+        streams.open_streams(tokens, ben["token"], WATCHED_STREAMS)
         opened_in = time.perf_counter() - started
         time.sleep(2)  # let the workers settle after the burst of connections
         memory_after = workers_rss_kb(server.process.pid)
         busy = measure_routes(server.base_url, ana["headers"], args.samples)
         latencies, lost = delivery(server.base_url, streams, ana, match_id, args.messages)
         held = streams.open
+        restart_sent, restart_failed, back_in = rolling_restart(
+            server.base_url, server.process.pid, streams, ana, match_id, args.restart_messages
+        )
+        restart_lost = streams.missing(restart_sent)
+        reopened = streams.open
     except Exception:
         print(server.read_log()[-4000:])
         raise
@@ -288,6 +413,16 @@ def main():
     delivery_p95 = percentile(latencies, 0.95) if latencies else float("inf")
     print(f"delivery to one stream among {held}: p50 {statistics.median(latencies):.2f} ms, p95 {delivery_p95:.2f} ms")
     print(f"messages lost: {lost}, unexpected or duplicated events: {streams.unexpected}")
+    if back_in:
+        back = f"all {held} open again {back_in:.1f} s after it"
+    else:
+        back = f"only {reopened} of {held} open again ({len(streams.failures)} gave up)"
+    print(
+        f"rolling restart (SIGHUP) with {held} streams: {len(restart_sent)} messages sent "
+        f"({restart_failed} sends failed), "
+        f"lost on a watched stream: {restart_lost}, repeated by the replay and dropped by id: {streams.repeated}; "
+        f"{streams.reconnected} reconnects, {back}"
+    )
     kb_per_stream = (memory_after - memory_before) / args.streams
     before_mb, after_mb = memory_before / 1024, memory_after / 1024
     print(f"workers' resident memory: {before_mb:.1f} MB with 0 streams, {after_mb:.1f} MB with {held}")
