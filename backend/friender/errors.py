@@ -11,6 +11,7 @@ import time
 import redis
 from flask import jsonify
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from .extensions import limiter
@@ -198,6 +199,13 @@ def handle_database_unavailable(error):
     return error_response(503, message="The database is unavailable. Please try again shortly.")
 
 
+def handle_pool_exhausted(error):
+    """Every pooled connection busy past ``DATABASE_POOL_TIMEOUT_SECONDS`` (a burst of thousands of
+    event streams reconnecting after a deploy): a 503 to retry shortly, not a crash."""
+    log.warning("database pool exhausted: %s", error.__class__.__name__)
+    return error_response(503, message="The server is busy. Please try again shortly.")
+
+
 def handle_redis_unavailable(error):
     """Where Redis cannot be done without, its outage is a 503."""
     log.error("redis unavailable: %s", error.__class__.__name__)
@@ -218,6 +226,7 @@ def register_error_handlers(app):
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(OperationalError, handle_database_unavailable)
     app.register_error_handler(DBAPIError, _handle_dbapi_error)
+    app.register_error_handler(PoolTimeout, handle_pool_exhausted)
     app.register_error_handler(redis.ConnectionError, handle_redis_unavailable)
     app.register_error_handler(redis.TimeoutError, handle_redis_unavailable)
     app.register_error_handler(Exception, handle_unexpected)

@@ -107,6 +107,25 @@ def test_a_database_that_stops_answering_is_a_quick_503_and_ping_never_waits(app
     proxy.cut()
 
 
+def test_an_exhausted_connection_pool_is_a_503_to_retry_not_a_crash(database_url, make_user):
+    user = make_user(profile=NYC_PROFILE)
+    busy = proxied_app(
+        database_url,
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 1, "max_overflow": 0, "pool_timeout": 0.2},
+    )
+    client = busy.test_client()
+    assert client.get("/api/me", headers=user.headers).status_code == 200
+    with busy.app_context():
+        held = db.engine.connect()  # the pool's only connection, busy elsewhere
+        try:
+            response = client.get("/api/me", headers=user.headers)
+        finally:
+            held.close()
+    assert_503(response)
+    assert "busy" in response.get_json()["message"]
+    assert client.get("/api/me", headers=user.headers).status_code == 200
+
+
 @pytest.fixture
 def s3_behind_proxy(monkeypatch):
     for name, value in {
