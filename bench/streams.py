@@ -28,6 +28,7 @@ import argparse
 import asyncio
 import os
 import random
+import re
 import resource
 import secrets
 import signal
@@ -51,6 +52,8 @@ STREAMS_PER_ACCOUNT = 10
 WATCHED_STREAMS = 5  # of the matched user: each must get every message once
 CONNECT_CONCURRENCY = 50
 ADULT = date(1995, 5, 17)
+# Lines of the server's log that explain lost streams: workers killed, restarted or failing.
+NOTABLE_LOG = re.compile(r"WORKER TIMEOUT|Booting worker|Worker exiting|CRITICAL|ERROR|Traceback")
 
 
 def raise_file_limit(wanted):
@@ -137,6 +140,7 @@ class Streams:
         self.unexpected = 0
         self.repeated = 0
         self.reconnected = 0
+        self.dropped = 0  # streams that ended while nothing should have ended them
         self.arrivals = {}
         self.condition = threading.Condition()
         self.writers = []
@@ -224,6 +228,8 @@ class Streams:
         finally:
             if ready.done():
                 self.open -= 1
+                if not self.resume:
+                    self.dropped += 1
             else:
                 ready.set_result(False)
                 return  # _open_one retries
@@ -401,9 +407,14 @@ def main():
     except Exception:
         print(server.read_log()[-4000:])
         raise
+    else:
+        notable = [line for line in server.read_log().splitlines() if NOTABLE_LOG.search(line)]
     finally:
         streams.close()
         server.stop()
+
+    for line in notable[:20]:
+        print(f"server log: {line}")
 
     print(f"opened {args.streams} streams in {opened_in:.1f} s ({streams.retried} opens retried after a 503 or 429)")
     for name in ("ping", "matches"):
@@ -413,6 +424,7 @@ def main():
     delivery_p95 = percentile(latencies, 0.95) if latencies else float("inf")
     print(f"delivery to one stream among {held}: p50 {statistics.median(latencies):.2f} ms, p95 {delivery_p95:.2f} ms")
     print(f"messages lost: {lost}, unexpected or duplicated events: {streams.unexpected}")
+    print(f"streams that ended before the restart without an event: {streams.dropped}")
     if back_in:
         back = f"all {held} open again {back_in:.1f} s after it"
     else:

@@ -11,10 +11,11 @@ import pytest
 import redis
 import requests
 import sqlalchemy as sa
-from flask_jwt_extended import create_access_token
+from flask_jwt_extended import create_access_token, decode_token
 from werkzeug.serving import make_server
 
 from friender import create_app
+from friender.auth import service as auth_service
 from friender.events import broker
 from friender.events.broker import BrokerUnavailable, RedisBroker
 from friender.extensions import db
@@ -257,6 +258,35 @@ def test_logging_out_ends_the_stream_at_the_next_heartbeat(client, trio):
     assert stream.next_event().event == "token_revoked"
     with pytest.raises(StopIteration):
         stream.next_frame()
+
+
+@pytest.mark.app_config(
+    EVENTS_HEARTBEAT_SECONDS=FAST_HEARTBEAT,
+    SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 2, "max_overflow": 0, "pool_timeout": 0.05},
+)
+def test_a_recheck_that_cannot_reach_the_database_keeps_the_stream_and_tries_again(app, client, trio, monkeypatch):
+    monkeypatch.setattr("friender.events.stream.REVOCATION_CHECK_SECONDS", 0)  # re-check at every heartbeat
+    ben = trio[1]
+    stream = open_stream(client, ben)
+    stream.next_event()
+
+    held = []  # every free connection of the pool: each re-check times out
+    with pytest.raises(sa.exc.TimeoutError):
+        while len(held) < 3:
+            held.append(db.engine.connect())
+    try:
+        assert_only_heartbeat(stream)
+        assert_only_heartbeat(stream)
+    finally:
+        for connection in held:
+            connection.close()
+    assert_only_heartbeat(stream)
+
+    # The checks resumed: a revocation that no end event announced is found at the next one.
+    with app.app_context():
+        auth_service.revoke_token(decode_token(ben.access_token))
+        db.session.commit()
+    assert stream.next_event().event == "token_revoked"
 
 
 def test_deleting_the_account_ends_its_streams_at_the_next_heartbeat(client, trio):

@@ -19,8 +19,11 @@ client already has; events that are not messages carry no id and leave it unchan
 """
 
 import json
+import logging
 import random
 import time
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..auth.service import account_refuses_token, is_token_revoked
 from ..extensions import db
@@ -30,10 +33,11 @@ from ..schemas import MAX_DATABASE_ID
 from .broker import TOKEN_REVOKED as REVOKED_REASON
 from .broker import SubscriptionEnded
 
+log = logging.getLogger(__name__)
 RETRY_MILLISECONDS = 3000
 # Logout, deletion and the like end streams at once (``end_streams``) and every delivery checks
 # the blocklist; this slower check on quiet streams only catches what those could miss, so ten
-# thousand idle streams cost few lookups a second (spread out: each stream starts at random).
+# thousand idle streams cost few lookups a second (spread out: each stream's first is at random).
 REVOCATION_CHECK_SECONDS = 60
 TOKEN_EXPIRED = {"error": "token_expired", "message": "Token has expired"}
 TOKEN_REVOKED = {"error": "token_revoked", "message": "Token has been revoked"}
@@ -124,10 +128,12 @@ class EventStream:
                     return
                 if event is None:
                     if time.monotonic() >= self._next_check:
-                        self._next_check = time.monotonic() + REVOCATION_CHECK_SECONDS * random.random()
-                        if _revoked(self._app, self._token):
+                        revoked = _revoked(self._app, self._token)
+                        if revoked:
                             yield format_event("token_revoked", TOKEN_REVOKED)
                             return
+                        if revoked is not None:  # unknown: try again at the next heartbeat
+                            self._next_check = time.monotonic() + REVOCATION_CHECK_SECONDS
                     yield ": heartbeat\n\n"
                 elif not (event["event"] == "message" and event.get("id") in self._replayed_ids):
                     # Checked before every delivery too: a logout whose ending event was lost
@@ -143,7 +149,7 @@ class EventStream:
 def _revoked(app, token, account=True):
     """The token was revoked, or (``account``) its account refuses it: deleted (which also deletes its
     revocation rows), suspended or banned. The token check is one Redis lookup when ``REDIS_URL`` is
-    set, else one primary-key read.
+    set, else one primary-key read. None when the database could not be asked.
 
     A deleted account's streams are ended by ``end_streams`` when it is deleted; should Redis be
     unreachable then, the Redis listener has lost its connection too and ended every stream.
@@ -151,5 +157,11 @@ def _revoked(app, token, account=True):
     with app.app_context():
         try:
             return is_token_revoked(token) or (account and account_refuses_token(token))
+        except SQLAlchemyError as error:
+            # A backstop check that cannot reach the database (its pool busy with thousands of
+            # streams reconnecting) must not end the stream: end_streams has already ended it if
+            # its token was revoked, and the next check comes a heartbeat later.
+            log.warning("could not re-check an event stream's token: %s", error.__class__.__name__)
+            return None
         finally:
             db.session.remove()
