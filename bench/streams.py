@@ -399,6 +399,7 @@ def main():
         busy = measure_routes(server.base_url, ana["headers"], args.samples)
         latencies, lost = delivery(server.base_url, streams, ana, match_id, args.messages)
         held = streams.open
+        dropped = streams.dropped
         restart_sent, restart_failed, back_in = rolling_restart(
             server.base_url, server.process.pid, streams, ana, match_id, args.restart_messages
         )
@@ -424,7 +425,7 @@ def main():
     delivery_p95 = percentile(latencies, 0.95) if latencies else float("inf")
     print(f"delivery to one stream among {held}: p50 {statistics.median(latencies):.2f} ms, p95 {delivery_p95:.2f} ms")
     print(f"messages lost: {lost}, unexpected or duplicated events: {streams.unexpected}")
-    print(f"streams that ended before the restart without an event: {streams.dropped}")
+    print(f"streams that ended before the restart without an event: {dropped}")
     if back_in:
         back = f"all {held} open again {back_in:.1f} s after it"
     else:
