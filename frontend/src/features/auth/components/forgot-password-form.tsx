@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
+import { EmailField } from '@/components/ui/account-fields';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
-import { TextField } from '@/components/ui/field';
+import { isEmailAddress } from '@/lib/account-rules';
 import { formErrorsFrom } from '@/lib/form-errors';
 import { useRequestPasswordReset } from '../api/request-password-reset';
 
@@ -15,7 +16,7 @@ export function ForgotPasswordForm() {
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim())) {
+    if (!isEmailAddress(email.trim())) {
       setClientError('Enter the email address of your account.');
       return;
     }
@@ -33,11 +34,9 @@ export function ForgotPasswordForm() {
   return (
     <form className="form" onSubmit={onSubmit} noValidate>
       {serverErrors.form && <Alert>{serverErrors.form}</Alert>}
-      <TextField
+      <EmailField
         label="Email"
         name="email"
-        type="email"
-        autoComplete="email"
         required
         value={email}
         onChange={(event) => setEmail(event.target.value)}

@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
+import { NewPasswordField } from '@/components/ui/account-fields';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
-import { TextField } from '@/components/ui/field';
-import { PasswordStrength } from '@/components/ui/password-strength';
+import { newPasswordError } from '@/lib/account-rules';
 import { ApiError } from '@/lib/api-client';
 import { formErrorsFrom } from '@/lib/form-errors';
 import { useResetPassword } from '../api/reset-password';
@@ -19,11 +19,9 @@ export function ResetPasswordForm({ token }: { token: string }) {
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    if (password.length < 8 || password.length > 128) {
-      setClientError('Use 8–128 characters.');
-      return;
-    }
-    setClientError(undefined);
+    const error = newPasswordError(password);
+    setClientError(error);
+    if (error) return;
     mutation.mutate({ token, password });
   };
 
@@ -44,16 +42,13 @@ export function ResetPasswordForm({ token }: { token: string }) {
   return (
     <form className="form" onSubmit={onSubmit} noValidate>
       {serverErrors.form && <Alert>{serverErrors.form}</Alert>}
-      <TextField
+      <NewPasswordField
         label="New password"
         name="password"
-        type="password"
-        autoComplete="new-password"
         required
         value={password}
         onChange={(event) => setPassword(event.target.value)}
         error={clientError ?? serverErrors.fields.password}
-        hint={<PasswordStrength password={password} />}
       />
       <Button type="submit" pending={mutation.isPending} className="btn-block">
         Set new password

@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from 'react';
+import { EmailField, NewPasswordField } from '@/components/ui/account-fields';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
-import { PasswordStrength } from '@/components/ui/password-strength';
 import { apiLimits } from '@/lib/api-limits';
+import { isEmailAddress, NEW_PASSWORD, newPasswordError } from '@/lib/account-rules';
 import { formErrorsFrom } from '@/lib/form-errors';
 import type { Me } from '@/types/api';
 import { useSignup } from '../api/signup';
@@ -14,7 +15,6 @@ type Field = (typeof FIELDS)[number];
 
 const LIMITS = apiLimits.Signup;
 const USERNAME = new RegExp(LIMITS.username.pattern);
-const PASSWORD = LIMITS.password;
 
 /** Whole years from an ISO date to today, in the person's own calendar. */
 export function ageOn(birthdate: string, today = new Date()): number {
@@ -28,13 +28,9 @@ function validate(values: Record<Field, string>): Partial<Record<Field, string>>
   if (!USERNAME.test(values.username.trim())) {
     errors.username = 'Use 3–30 letters, digits, dots or underscores.';
   }
-  const email = values.email.trim();
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > LIMITS.email.maxLength) {
-    errors.email = 'Enter a valid email address.';
-  }
-  if (values.password.length < PASSWORD.minLength || values.password.length > PASSWORD.maxLength) {
-    errors.password = `Use ${PASSWORD.minLength}–${PASSWORD.maxLength} characters.`;
-  }
+  if (!isEmailAddress(values.email.trim())) errors.email = 'Enter a valid email address.';
+  const passwordError = newPasswordError(values.password);
+  if (passwordError) errors.password = passwordError;
   if (!/^\d{4}-\d{2}-\d{2}$/.test(values.birthdate)) errors.birthdate = 'Enter your date of birth.';
   else if (ageOn(values.birthdate) < 18) errors.birthdate = 'Friender is for adults: you must be 18 or older.';
   return errors;
@@ -86,19 +82,13 @@ export function SignupForm({ onAuthenticated }: { onAuthenticated?: (user: Me) =
       {serverErrors.form && <Alert>{serverErrors.form}</Alert>}
       {sessionError && <Alert>{sessionError}</Alert>}
       <TextField label="Username" name="username" autoComplete="username" autoCapitalize="none" spellCheck={false} required {...bind('username')} />
-      <TextField label="Email" name="email" type="email" autoComplete="email" required {...bind('email')} />
-      <TextField
+      <EmailField label="Email" name="email" required {...bind('email')} />
+      <NewPasswordField
         label="Password"
         name="password"
-        type="password"
-        autoComplete="new-password"
         required
-        hint={
-          <>
-            {`At least ${PASSWORD.minLength} characters, hard to guess: a few unrelated words work well.`}
-            <PasswordStrength password={values.password} userInputs={[values.username, values.email]} />
-          </>
-        }
+        hint={`At least ${NEW_PASSWORD.minLength} characters, hard to guess: a few unrelated words work well.`}
+        userInputs={[values.username, values.email]}
         {...bind('password')}
       />
       <TextField

@@ -1,7 +1,9 @@
 import { useState, type FormEvent } from 'react';
+import { EmailField } from '@/components/ui/account-fields';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
+import { isEmailAddress } from '@/lib/account-rules';
 import { formErrorsFrom } from '@/lib/form-errors';
 import type { Me } from '@/types/api';
 import { useChangeEmail } from '../api/change-email';
@@ -19,7 +21,7 @@ export function EmailForm({ me }: { me: Me }) {
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const errors: Record<string, string> = {};
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim())) errors.email = 'Enter a valid email address.';
+    if (!isEmailAddress(email.trim())) errors.email = 'Enter a valid email address.';
     if (!password) errors.password = 'Enter your password to confirm.';
     setClientErrors(errors);
     if (Object.keys(errors).length > 0) return;
@@ -34,11 +36,9 @@ export function EmailForm({ me }: { me: Me }) {
       </p>
       {serverErrors.form && <Alert>{serverErrors.form}</Alert>}
       {mutation.isSuccess && <Alert tone="success">{mutation.data.message}</Alert>}
-      <TextField
+      <EmailField
         label="New email"
         name="email"
-        type="email"
-        autoComplete="email"
         value={email}
         onChange={(event) => setEmail(event.target.value)}
         error={errorFor('email')}

@@ -1,8 +1,9 @@
 import { useState, type FormEvent } from 'react';
+import { NewPasswordField } from '@/components/ui/account-fields';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
-import { PasswordStrength } from '@/components/ui/password-strength';
+import { newPasswordError } from '@/lib/account-rules';
 import { formErrorsFrom } from '@/lib/form-errors';
 import type { Me } from '@/types/api';
 import { useChangePassword } from '../api/change-password';
@@ -21,7 +22,8 @@ export function PasswordForm({ me }: { me: Me }) {
     event.preventDefault();
     const errors: Record<string, string> = {};
     if (!current) errors.current_password = 'Enter your current password.';
-    if (next.length < 8 || next.length > 128) errors.new_password = 'Use 8–128 characters.';
+    const nextError = newPasswordError(next);
+    if (nextError) errors.new_password = nextError;
     setClientErrors(errors);
     if (Object.keys(errors).length > 0) return;
     mutation.mutate(
@@ -50,15 +52,13 @@ export function PasswordForm({ me }: { me: Me }) {
         onChange={(event) => setCurrent(event.target.value)}
         error={errorFor('current_password')}
       />
-      <TextField
+      <NewPasswordField
         label="New password"
         name="new_password"
-        type="password"
-        autoComplete="new-password"
         value={next}
         onChange={(event) => setNext(event.target.value)}
         error={errorFor('new_password')}
-        hint={<PasswordStrength password={next} userInputs={[me.username, me.email]} />}
+        userInputs={[me.username, me.email]}
       />
       <div className="form-actions">
         <Button type="submit" pending={mutation.isPending}>
