@@ -5,6 +5,7 @@ import { PinIcon } from '@/components/ui/icons';
 import { FieldShell, TextAreaField, TextField, describedBy } from '@/components/ui/field';
 import { TagInput } from '@/components/ui/tag-input';
 import { apiLimits } from '@/lib/api-limits';
+import { placeOf } from '@/lib/format';
 import { formErrorsFrom } from '@/lib/form-errors';
 import type { Me, ProfileUpdate } from '@/types/api';
 import { useUpdateMe, type ProfileInput } from '../api/update-me';
@@ -115,10 +116,7 @@ export function ProfileForm({ me, onSaved }: { me: Me; onSaved?: (me: Me) => voi
   };
 
   // The place shown is the one the saved ZIP resolved to; an edited ZIP resolves on save.
-  const savedPlace =
-    me.zip_code && me.zip_code === values.zip_code.trim() && (me.city || me.state)
-      ? [me.city, me.state].filter(Boolean).join(', ')
-      : null;
+  const savedPlace = (me.zip_code && me.zip_code === values.zip_code.trim() && placeOf(me)) || null;
 
   const radiusId = 'friend-radius';
   const radiusError = errorFor('friend_radius_miles');
