@@ -25,8 +25,8 @@ import random
 import time
 
 from ..schemas import MAX_DATABASE_ID
-from .broker import TOKEN_REVOKED as REVOKED_REASON
-from .broker import SubscriptionEnded
+from .subscriptions import TOKEN_REVOKED as REVOKED_REASON
+from .subscriptions import SubscriptionEnded
 
 RETRY_MILLISECONDS = 3000
 # Logout, deletion and the like end streams at once (``end_streams``) and every delivery checks

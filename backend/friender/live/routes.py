@@ -8,8 +8,8 @@ from flask_smorest import Blueprint
 
 from ..errors import RateLimited, ServiceUnavailable
 from ..events import broker
-from ..events.broker import BrokerUnavailable, Limits, TooManyStreams
 from ..events.stream import EventStream, parse_last_event_id
+from ..events.subscriptions import BrokerUnavailable, Limits, TooManyStreams
 from ..extensions import db
 from . import service
 
