@@ -19,7 +19,7 @@ from ..extensions import bcrypt, db
 from ..models import AccountToken, RevokedToken, User, as_utc, utcnow
 from . import account_tokens
 from .blocklist import blocklist
-from .passwords import password_problem
+from .passwords import check_password, hash_password, require_strong_password
 
 INVALID_CREDENTIALS = "Invalid username or password."
 EMAIL_TAKEN = "An account with that email already exists."
@@ -57,13 +57,6 @@ def signup(username, email, password, birthdate, display_name=None):
     _mail_verification(user, user.email)
     db.session.commit()
     return user
-
-
-def require_strong_password(password, username, email, field="password"):
-    """Raise a 422 on ``field`` naming why the password is refused (guessable, or built on the account's name)."""
-    problem = password_problem(password, username, email)
-    if problem:
-        raise ValidationFailed("Choose a stronger password.", fields={field: [problem]})
 
 
 def _mail_verification(user, address):
@@ -240,16 +233,6 @@ def login_rate_subject(login):
         db.session.rollback()
         user = None
     return f"user:{user.id}" if user else f"name:{login.lower()}"
-
-
-def hash_password(password):
-    """bcrypt hash of a password (cost from ``BCRYPT_LOG_ROUNDS``)."""
-    return run_blocking(bcrypt.generate_password_hash, password).decode()
-
-
-def check_password(user, password):
-    """True when ``password`` is the user's password."""
-    return run_blocking(bcrypt.check_password_hash, user.password_hash, password)
 
 
 TOKEN_VERSION_CLAIM = "ver"
