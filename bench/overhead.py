@@ -14,6 +14,7 @@ In one run, against its own PostgreSQL database (rebuilt from scratch) and the s
      database: a bare Flask endpoint) and POST /api/swipes from client processes holding
      keep-alive connections, and prints the swipe/bare throughput ratio.
 The last line is ``worst overhead p50: X ms (endpoint), swipe/bare: R``.
+It is one file on purpose, like every bench: a benchmark is read, run and changed as one script.
 """
 
 import argparse
