@@ -4,9 +4,8 @@ their one appeal per decision."""
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.exc import IntegrityError
 
-from ..errors import Conflict, NotFound, ValidationFailed
+from ..errors import NotFound, ValidationFailed, conflict_on_duplicate
 from ..extensions import db
 from ..mail import queue_mail
 from ..models import Appeal, ModerationAction, Report, as_utc
@@ -108,9 +107,6 @@ def appeal(user, action_id, text):
         raise ValidationFailed("A restore cannot be appealed.", fields={"action_id": ["Nothing to appeal."]})
     record = Appeal(action_id=action.id, user_id=user.id, text=text)
     db.session.add(record)
-    try:
+    with conflict_on_duplicate("You have already appealed this decision."):
         db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict("You have already appealed this decision.") from None
     return record
