@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
-import { formErrorsFrom } from '@/lib/form-errors';
+import { useFormErrors } from '@/lib/form-errors';
 import type { Me } from '@/types/api';
 import { useLogin } from '../api/login';
 import { completeAuthentication } from './auth-success';
@@ -12,7 +12,6 @@ type Field = (typeof FIELDS)[number];
 
 export function LoginForm({ onAuthenticated }: { onAuthenticated?: (user: Me) => void }) {
   const [values, setValues] = useState<Record<Field, string>>({ username: '', password: '' });
-  const [clientErrors, setClientErrors] = useState<Partial<Record<Field, string>>>({});
   const [sessionError, setSessionError] = useState<string | null>(null);
   const mutation = useLogin({
     onSuccess: (data) => {
@@ -21,15 +20,14 @@ export function LoginForm({ onAuthenticated }: { onAuthenticated?: (user: Me) =>
       }
     },
   });
-  const serverErrors = formErrorsFrom(mutation.error, FIELDS);
+  const { formError, errorFor, passes, clear } = useFormErrors(mutation.error, FIELDS);
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const errors: Partial<Record<Field, string>> = {};
     if (!values.username.trim()) errors.username = 'Enter your username or email.';
     if (!values.password) errors.password = 'Enter your password.';
-    setClientErrors(errors);
-    if (Object.keys(errors).length > 0) return;
+    if (!passes(errors)) return;
     mutation.mutate({ username: values.username.trim(), password: values.password });
   };
 
@@ -37,14 +35,14 @@ export function LoginForm({ onAuthenticated }: { onAuthenticated?: (user: Me) =>
     value: values[field],
     onChange: (event: { target: { value: string } }) => {
       setValues((current) => ({ ...current, [field]: event.target.value }));
-      if (clientErrors[field]) setClientErrors((current) => ({ ...current, [field]: undefined }));
+      clear(field);
     },
-    error: clientErrors[field] ?? serverErrors.fields[field],
+    error: errorFor(field),
   });
 
   return (
     <form className="form" onSubmit={onSubmit} noValidate>
-      {serverErrors.form && <Alert>{serverErrors.form}</Alert>}
+      {formError && <Alert>{formError}</Alert>}
       {sessionError && <Alert>{sessionError}</Alert>}
       <TextField
         label="Username"

@@ -5,7 +5,7 @@ import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
 import { apiLimits } from '@/lib/api-limits';
 import { isEmailAddress, NEW_PASSWORD, newPasswordError } from '@/lib/account-rules';
-import { formErrorsFrom } from '@/lib/form-errors';
+import { useFormErrors } from '@/lib/form-errors';
 import type { Me } from '@/types/api';
 import { useSignup } from '../api/signup';
 import { completeAuthentication } from './auth-success';
@@ -43,7 +43,6 @@ export function SignupForm({ onAuthenticated }: { onAuthenticated?: (user: Me) =
     password: '',
     birthdate: '',
   });
-  const [clientErrors, setClientErrors] = useState<Partial<Record<Field, string>>>({});
   const [sessionError, setSessionError] = useState<string | null>(null);
   const mutation = useSignup({
     onSuccess: (data) => {
@@ -52,14 +51,11 @@ export function SignupForm({ onAuthenticated }: { onAuthenticated?: (user: Me) =
       }
     },
   });
-  const serverErrors = formErrorsFrom(mutation.error, FIELDS);
-  const errorFor = (field: Field) => clientErrors[field] ?? serverErrors.fields[field];
+  const { formError, errorFor, passes, clear } = useFormErrors(mutation.error, FIELDS);
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const errors = validate(values);
-    setClientErrors(errors);
-    if (Object.keys(errors).length > 0) return;
+    if (!passes(validate(values))) return;
     mutation.mutate({
       username: values.username.trim(),
       email: values.email.trim(),
@@ -72,14 +68,14 @@ export function SignupForm({ onAuthenticated }: { onAuthenticated?: (user: Me) =
     value: values[field],
     onChange: (event: { target: { value: string } }) => {
       setValues((current) => ({ ...current, [field]: event.target.value }));
-      if (clientErrors[field]) setClientErrors((current) => ({ ...current, [field]: undefined }));
+      clear(field);
     },
     error: errorFor(field),
   });
 
   return (
     <form className="form" onSubmit={onSubmit} noValidate>
-      {serverErrors.form && <Alert>{serverErrors.form}</Alert>}
+      {formError && <Alert>{formError}</Alert>}
       {sessionError && <Alert>{sessionError}</Alert>}
       <TextField label="Username" name="username" autoComplete="username" autoCapitalize="none" spellCheck={false} required {...bind('username')} />
       <EmailField label="Email" name="email" required {...bind('email')} />

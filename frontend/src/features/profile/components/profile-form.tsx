@@ -6,7 +6,7 @@ import { FieldShell, TextAreaField, TextField, describedBy } from '@/components/
 import { TagInput } from '@/components/ui/tag-input';
 import { apiLimits } from '@/lib/api-limits';
 import { placeOf } from '@/lib/format';
-import { formErrorsFrom } from '@/lib/form-errors';
+import { useFormErrors } from '@/lib/form-errors';
 import type { Me, ProfileUpdate } from '@/types/api';
 import { useUpdateMe, type ProfileInput } from '../api/update-me';
 
@@ -79,7 +79,6 @@ function initialValues(me: Me): ProfileInput {
 
 export function ProfileForm({ me, onSaved }: { me: Me; onSaved?: (me: Me) => void }) {
   const [values, setValues] = useState<ProfileInput>(() => initialValues(me));
-  const [clientErrors, setClientErrors] = useState<Record<string, string>>({});
   const [saved, setSaved] = useState(false);
   const mutation = useUpdateMe({
     onSuccess: (next) => {
@@ -87,15 +86,12 @@ export function ProfileForm({ me, onSaved }: { me: Me; onSaved?: (me: Me) => voi
       onSaved?.(next);
     },
   });
-  const serverErrors = formErrorsFrom(mutation.error, FIELDS);
-  const errorFor = (field: string) => clientErrors[field] ?? serverErrors.fields[field];
+  const { formError, errorFor, passes, flag, clear } = useFormErrors(mutation.error, FIELDS);
 
   const set = <K extends keyof ProfileInput>(field: K, value: ProfileInput[K]) => {
     setValues((current) => ({ ...current, [field]: value }));
     setSaved(false);
-    if (clientErrors[field]) {
-      setClientErrors(({ [field]: _removed, ...rest }) => rest);
-    }
+    clear(field);
   };
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
@@ -110,8 +106,7 @@ export function ProfileForm({ me, onSaved }: { me: Me; onSaved?: (me: Me) => voi
     if (values.interests.length === 0 && me.interests.length > 0) {
       errors.interests = 'Keep at least one interest.';
     }
-    setClientErrors(errors);
-    if (Object.keys(errors).length > 0) return;
+    if (!passes(errors)) return;
     mutation.mutate(filledFields(values, me));
   };
 
@@ -123,7 +118,7 @@ export function ProfileForm({ me, onSaved }: { me: Me; onSaved?: (me: Me) => voi
 
   return (
     <form className="form" onSubmit={onSubmit} noValidate>
-      {serverErrors.form && <Alert>{serverErrors.form}</Alert>}
+      {formError && <Alert>{formError}</Alert>}
       <TextField
         label="Display name"
         name="display_name"
@@ -178,7 +173,7 @@ export function ProfileForm({ me, onSaved }: { me: Me; onSaved?: (me: Me) => voi
           // A pasted ZIP+4 ("94103-1234") is the five-digit ZIP code and its delivery route.
           const digits = event.target.value.replace(/^\s*(\d{5})-\d{4}\s*$/, '$1').replace(/\D/g, '');
           if (digits.length > ZIP_DIGITS) {
-            setClientErrors((current) => ({ ...current, zip_code: ZIP_TOO_LONG }));
+            flag('zip_code', ZIP_TOO_LONG);
             return;
           }
           set('zip_code', digits);

@@ -4,7 +4,7 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
 import { isEmailAddress } from '@/lib/account-rules';
-import { formErrorsFrom } from '@/lib/form-errors';
+import { useFormErrors } from '@/lib/form-errors';
 import type { Me } from '@/types/api';
 import { useChangeEmail } from '../api/change-email';
 
@@ -13,18 +13,15 @@ const FIELDS = ['email', 'password'] as const;
 export function EmailForm({ me }: { me: Me }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [clientErrors, setClientErrors] = useState<Record<string, string>>({});
   const mutation = useChangeEmail();
-  const serverErrors = formErrorsFrom(mutation.error, FIELDS);
-  const errorFor = (field: string) => clientErrors[field] ?? serverErrors.fields[field];
+  const { formError, errorFor, passes } = useFormErrors(mutation.error, FIELDS);
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const errors: Record<string, string> = {};
     if (!isEmailAddress(email.trim())) errors.email = 'Enter a valid email address.';
     if (!password) errors.password = 'Enter your password to confirm.';
-    setClientErrors(errors);
-    if (Object.keys(errors).length > 0) return;
+    if (!passes(errors)) return;
     mutation.mutate({ email: email.trim(), password }, { onSuccess: () => setPassword('') });
   };
 
@@ -34,7 +31,7 @@ export function EmailForm({ me }: { me: Me }) {
         Your address is <strong>{me.email}</strong>
         {me.email_verified ? ' (confirmed).' : ' (not confirmed yet).'}
       </p>
-      {serverErrors.form && <Alert>{serverErrors.form}</Alert>}
+      {formError && <Alert>{formError}</Alert>}
       {mutation.isSuccess && <Alert tone="success">{mutation.data.message}</Alert>}
       <EmailField
         label="New email"
