@@ -5,13 +5,13 @@ import { TextField } from '@/components/ui/field';
 import { useFormErrors } from '@/lib/form-errors';
 import type { Me } from '@/types/api';
 import { useLogin } from '../api/login';
+import { useTextFields } from '../hooks/use-text-fields';
 import { completeAuthentication } from './auth-success';
 
 const FIELDS = ['username', 'password'] as const;
 type Field = (typeof FIELDS)[number];
 
 export function LoginForm({ onAuthenticated }: { onAuthenticated?: (user: Me) => void }) {
-  const [values, setValues] = useState<Record<Field, string>>({ username: '', password: '' });
   const [sessionError, setSessionError] = useState<string | null>(null);
   const mutation = useLogin({
     onSuccess: (data) => {
@@ -20,7 +20,9 @@ export function LoginForm({ onAuthenticated }: { onAuthenticated?: (user: Me) =>
       }
     },
   });
-  const { formError, errorFor, passes, clear } = useFormErrors(mutation.error, FIELDS);
+  const formErrors = useFormErrors(mutation.error, FIELDS);
+  const { formError, passes } = formErrors;
+  const { values, bind } = useTextFields<Field>({ username: '', password: '' }, formErrors);
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -30,15 +32,6 @@ export function LoginForm({ onAuthenticated }: { onAuthenticated?: (user: Me) =>
     if (!passes(errors)) return;
     mutation.mutate({ username: values.username.trim(), password: values.password });
   };
-
-  const bind = (field: Field) => ({
-    value: values[field],
-    onChange: (event: { target: { value: string } }) => {
-      setValues((current) => ({ ...current, [field]: event.target.value }));
-      clear(field);
-    },
-    error: errorFor(field),
-  });
 
   return (
     <form className="form" onSubmit={onSubmit} noValidate>

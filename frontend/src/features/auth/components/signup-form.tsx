@@ -8,6 +8,7 @@ import { isEmailAddress, NEW_PASSWORD, newPasswordError } from '@/lib/account-ru
 import { useFormErrors } from '@/lib/form-errors';
 import type { Me } from '@/types/api';
 import { useSignup } from '../api/signup';
+import { useTextFields } from '../hooks/use-text-fields';
 import { completeAuthentication } from './auth-success';
 
 const FIELDS = ['username', 'email', 'password', 'birthdate'] as const;
@@ -37,12 +38,6 @@ function validate(values: Record<Field, string>): Partial<Record<Field, string>>
 }
 
 export function SignupForm({ onAuthenticated }: { onAuthenticated?: (user: Me) => void }) {
-  const [values, setValues] = useState<Record<Field, string>>({
-    username: '',
-    email: '',
-    password: '',
-    birthdate: '',
-  });
   const [sessionError, setSessionError] = useState<string | null>(null);
   const mutation = useSignup({
     onSuccess: (data) => {
@@ -51,7 +46,9 @@ export function SignupForm({ onAuthenticated }: { onAuthenticated?: (user: Me) =
       }
     },
   });
-  const { formError, errorFor, passes, clear } = useFormErrors(mutation.error, FIELDS);
+  const formErrors = useFormErrors(mutation.error, FIELDS);
+  const { formError, passes } = formErrors;
+  const { values, bind } = useTextFields<Field>({ username: '', email: '', password: '', birthdate: '' }, formErrors);
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -63,15 +60,6 @@ export function SignupForm({ onAuthenticated }: { onAuthenticated?: (user: Me) =
       birthdate: values.birthdate,
     });
   };
-
-  const bind = (field: Field) => ({
-    value: values[field],
-    onChange: (event: { target: { value: string } }) => {
-      setValues((current) => ({ ...current, [field]: event.target.value }));
-      clear(field);
-    },
-    error: errorFor(field),
-  });
 
   return (
     <form className="form" onSubmit={onSubmit} noValidate>
