@@ -26,7 +26,7 @@ from PIL import Image, ImageDraw, ImageFont
 from tqdm import tqdm
 
 from friender import create_app
-from friender.auth.service import hash_password
+from friender.auth.passwords import hash_password
 from friender.discovery.index import rebuild_search_index
 from friender.extensions import db
 from friender.geo import all_zip_places, distance_miles, lookup_zip

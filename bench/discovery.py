@@ -18,6 +18,7 @@ the query plans of the fast path.
 
 The databases (default ``bench_discovery`` and ``bench_discovery_small`` on 127.0.0.1) are created
 if missing and their schema is dropped and rebuilt; never point this at a database you care about.
+It is one file on purpose, like every bench: a benchmark is read, run and changed as one script.
 """
 
 import argparse

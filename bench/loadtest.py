@@ -23,16 +23,12 @@ import random
 import secrets
 import subprocess
 import sys
-import time
-from pathlib import Path
 
 import gevent
 import requests
 import sqlalchemy as sa
-from support import BIRTHDATE, free_port, recreate_database, verification_token
+from support import BIN, BIRTHDATE, ROOT, recreate_database, serving, verification_token
 
-ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
 PASSWORD = "load-test-password"
 ZIPS = ["10001", "10003", "10011", "10016", "10019", "10025", "11201", "07302"]
 TAGS = ["Hiking", "Chess", "Cooking", "Jazz", "Film", "Coffee", "Running", "Yoga", "Travel", "Podcasts"]
@@ -48,59 +44,30 @@ def profile_for(rng):
     }
 
 
-class Server:
-    """gunicorn serving the production configuration on a free loopback port."""
+def server_settings(database_url):
+    """The production configuration, as gunicorn gets it through the environment."""
+    return {
+        "FRIENDER_ENV": "production",
+        "DATABASE_URL": database_url,
+        "JWT_SECRET_KEY": secrets.token_urlsafe(48),
+        "REDIS_URL": os.environ.get("LOADTEST_REDIS_URL", "redis://127.0.0.1:6379/3"),
+        # One address sends every request here; per-address signup limits would measure nothing.
+        "SIGNUP_RATE_LIMIT": "1000000 per hour",
+        "LOCAL_STORAGE_DIR": str(ROOT / "bench" / ".loadtest-uploads"),
+        "FRONTEND_DIST": "/nonexistent",
+    }
 
-    def __init__(self, database_url, workers, threads):
-        self.port = free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        self.env = {
-            **os.environ,
-            "FRIENDER_ENV": "production",
-            "DATABASE_URL": database_url,
-            "JWT_SECRET_KEY": secrets.token_urlsafe(48),
-            "REDIS_URL": os.environ.get("LOADTEST_REDIS_URL", "redis://127.0.0.1:6379/3"),
-            # One address sends every request here; per-address signup limits would measure nothing.
-            "SIGNUP_RATE_LIMIT": "1000000 per hour",
-            "LOCAL_STORAGE_DIR": str(ROOT / "bench" / ".loadtest-uploads"),
-            "FRONTEND_DIST": "/nonexistent",
-        }
-        self.workers, self.threads = workers, threads
-        self.process = None
 
-    def prepare(self, seed_people):
-        subprocess.run([BIN / "flask", "--app", "friender", "db", "upgrade"], env=self.env, check=True, cwd=ROOT)
-        if seed_people:
-            subprocess.run(
-                [BIN / "python", "seed.py", "--users", str(seed_people), "--no-photos", "--radius", "10"],
-                env=self.env,
-                check=True,
-                cwd=ROOT,
-            )
-
-    def __enter__(self):
-        self.process = subprocess.Popen(
-            [
-                BIN / "gunicorn", "-c", "python:friender.gunicorn_config", "--bind", f"127.0.0.1:{self.port}",
-                "--workers", str(self.workers), "--threads", str(self.threads), "--log-level", "warning",
-                "friender:create_app()",
-            ],
-            env=self.env,
-            cwd=ROOT,
-        )  # fmt: skip
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(f"{self.base_url}/api/ping", timeout=5).ok:
-                    return self
-            except requests.RequestException:  # not listening yet, or workers still booting
-                gevent.sleep(0.2)
-        self.__exit__()  # never leave a server behind
-        raise RuntimeError("gunicorn did not start within 30 s")
-
-    def __exit__(self, *_exc):
-        self.process.terminate()
-        self.process.wait(timeout=30)
+def prepare(env, seed_people):
+    """Migrate the database and seed ``seed_people`` people around New York."""
+    env = {**os.environ, **env}
+    subprocess.run([BIN / "flask", "--app", "friender", "db", "upgrade"], env=env, check=True, cwd=ROOT)
+    subprocess.run(
+        [BIN / "python", "seed.py", "--users", str(seed_people), "--no-photos", "--radius", "10"],
+        env=env,
+        check=True,
+        cwd=ROOT,
+    )
 
 
 def sign_up(base_url, rng, profile=True):
@@ -274,9 +241,9 @@ def main():
     args = parser.parse_args()
 
     recreate_database(args.database_url)
-    server = Server(args.database_url, args.workers, args.threads)
-    server.prepare(seed_people=3000)
-    with server:
+    env = server_settings(args.database_url)
+    prepare(env, seed_people=3000)
+    with serving(env, args.workers, args.threads) as server:
         rng = random.Random(1)
         engine = sa.create_engine(args.database_url)
         with engine.connect() as connection:

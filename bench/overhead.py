@@ -14,6 +14,7 @@ In one run, against its own PostgreSQL database (rebuilt from scratch) and the s
      database: a bare Flask endpoint) and POST /api/swipes from client processes holding
      keep-alive connections, and prints the swipe/bare throughput ratio.
 The last line is ``worst overhead p50: X ms (endpoint), swipe/bare: R``.
+It is one file on purpose, like every bench: a benchmark is read, run and changed as one script.
 """
 
 import argparse
@@ -30,18 +31,15 @@ import threading
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import sqlalchemy as sa
 from flask_migrate import upgrade
-from support import free_port, recreate_database
+from support import BIN, ROOT, recreate_database, serving
 
 from friender import create_app
 from friender.extensions import db
 from friender.models import Match, Message, Photo, User
 
-ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
 PASSWORD = "overhead bench password"
 VIEWERS = 8
 MATCHES_PER_VIEWER = 20
@@ -266,41 +264,6 @@ def profile(client, viewers, name, requests):
     print(profiler.output_text(unicode=True, color=False, show_all=False))
 
 
-class Server:
-    """gunicorn serving the production configuration on a free loopback port."""
-
-    def __init__(self, env, workers, threads):
-        self.port = free_port()
-        self.env = {**os.environ, **env}
-        self.workers, self.threads = workers, threads
-
-    def __enter__(self):
-        self.process = subprocess.Popen(
-            [
-                BIN / "gunicorn", "-c", "python:friender.gunicorn_config", "--bind", f"127.0.0.1:{self.port}",
-                "--workers", str(self.workers), "--threads", str(self.threads), "--log-level", "warning",
-                "friender:create_app()",
-            ],
-            env=self.env,
-            cwd=ROOT,
-        )  # fmt: skip
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
-                connection.request("GET", "/api/ping")
-                if connection.getresponse().status == 200:
-                    return self
-            except OSError:
-                time.sleep(0.2)
-        self.__exit__()
-        raise RuntimeError("gunicorn did not start within 60 s")
-
-    def __exit__(self, *_exc):
-        self.process.terminate()
-        self.process.wait(timeout=30)
-
-
 def _connection_loop(port, kind, work, deadline, counts):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     headers = {**work["headers"], "Content-Type": "application/json"}
@@ -418,7 +381,7 @@ def main():
     connections = f"{args.clients}x{args.connections} keep-alive connections"
     print(f"\n== gunicorn {args.workers}x{args.threads} on loopback, {connections}, {args.rounds} rounds; "
           f"load average {load_average()} ==")  # fmt: skip
-    with Server(env, args.workers, args.threads) as server:
+    with serving(env, args.workers, args.threads) as server:
         rps = measure_throughput(server.port, viewers, args.rounds, args.seconds, args.clients, args.connections)
     ratio = rps["swipe"] / rps["bare"]
     print(f"bare {rps['bare']:.1f} rps, swipe {rps['swipe']:.1f} rps; load average after: {load_average()}")

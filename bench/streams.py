@@ -81,7 +81,7 @@ def stream_accounts(database_url, secret, count):
     from flask_jwt_extended import create_access_token
 
     from friender import create_app
-    from friender.auth.service import signup
+    from friender.auth.accounts import signup
 
     app = create_app(
         {

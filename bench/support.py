@@ -1,13 +1,22 @@
 """Helpers the benchmarks share."""
 
+import contextlib
 import functools
 import re
-import socket
 import sys
+from pathlib import Path
 
 import sqlalchemy as sa
 
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+# The benchmarks start gunicorn the way the multi-process tests do, with their AppProcess.
+sys.path.insert(0, str(ROOT))
+
+from tests.backend.processes import AppProcess  # noqa: E402
+
 SHARED_DATABASES = ("postgres", "test", "root")
+SERVER_START_SECONDS = 60
 
 
 def recreate_database(url):
@@ -34,11 +43,15 @@ def recreate_database(url):
     engine.dispose()
 
 
-def free_port():
-    """A free TCP port on 127.0.0.1."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+@contextlib.contextmanager
+def serving(env, workers, threads):
+    """gunicorn serving the production configuration (``env`` over this environment) on a free
+    loopback port, answering by the time the block starts and stopped when it ends."""
+    server = AppProcess(env, workers=workers, threads=threads)
+    try:
+        yield server.wait_until_serving(timeout=SERVER_START_SECONDS)
+    finally:
+        server.stop()
 
 
 BIRTHDATE = "1990-05-15"

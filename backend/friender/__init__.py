@@ -133,8 +133,8 @@ def _register_blueprints(app):
     from .auth.routes import settings_blp
     from .discovery.commands import cli as discovery_cli
     from .discovery.routes import blp as discovery_blp
-    from .events.routes import blp as events_blp
     from .hangouts.routes import blp as hangouts_blp
+    from .live.routes import blp as events_blp
     from .matches.routes import blp as matches_blp
     from .messages.routes import blp as messages_blp
     from .moderation.commands import users_cli

@@ -7,14 +7,15 @@ flask-jwt-extended failures, rate limits and database outages are all turned int
 import logging
 import math
 import time
+from contextlib import contextmanager
 
 import redis
 from flask import jsonify
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
-from .extensions import limiter
+from .extensions import db, limiter
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +90,20 @@ class NotFound(ApiError):
 
 class Conflict(ApiError):
     status, code = 409, "conflict"
+
+
+@contextmanager
+def conflict_on_duplicate(message):
+    """Answer 409 ``conflict`` with ``message`` when a unique index refuses what the block writes.
+
+    The index, not a read before the write, decides a race between two equal requests; the
+    session is rolled back, so nothing of the refused request stays written.
+    """
+    try:
+        yield
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(message) from None
 
 
 class EmailUnverified(ApiError):

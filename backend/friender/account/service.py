@@ -6,7 +6,7 @@ whose other members must hear that they ended), so it lives above all of them.
 
 import sqlalchemy as sa
 
-from ..auth.service import check_password
+from ..auth.passwords import check_password
 from ..errors import Forbidden
 from ..events import end_streams
 from ..extensions import db

@@ -16,7 +16,7 @@ from jwt import PyJWTError
 
 from ..extensions import client_address, limiter
 from ..profiles.schemas import MeSchema
-from . import service
+from . import accounts, service
 from .schemas import (
     AcceptedSchema,
     AccessTokenSchema,
@@ -67,7 +67,7 @@ def _tokens_response(user, status):
 @blp.alt_response(429, description="Too many signups from this address")
 def signup(data):
     """Create an account and sign in: tokens in the body, the refresh token also as a cookie."""
-    return _tokens_response(service.signup(**data), 201)
+    return _tokens_response(accounts.signup(**data), 201)
 
 
 @blp.route("/login", methods=["POST"])
@@ -146,7 +146,7 @@ def _account_key():
 @blp.alt_response(409, description="The new address was taken by another account meanwhile")
 def verify_email(data):
     """Follow the link mailed on signup (or on an email change): the address is verified."""
-    return service.verify_email(data["token"])
+    return accounts.verify_email(data["token"])
 
 
 @blp.route("/verify-email/resend", methods=["POST"])
@@ -157,7 +157,7 @@ def verify_email(data):
 @blp.alt_response(429, description="Too many verification mails asked for")
 def resend_verification():
     """Mail a new verification link to the address that still needs confirming."""
-    service.resend_verification(current_user)
+    accounts.resend_verification(current_user)
     return {"message": "If your address still needs confirming, a new link is on its way."}
 
 
@@ -170,7 +170,7 @@ def resend_verification():
 @blp.alt_response(429, description="Too many reset links asked for from this address or for this email")
 def request_password_reset(data):
     """Mail a password reset link; the answer is the same whether or not the address has an account."""
-    service.request_password_reset(data["email"])
+    accounts.request_password_reset(data["email"])
     return {"message": RESET_ACCEPTED}
 
 
@@ -181,7 +181,7 @@ def request_password_reset(data):
 @blp.alt_response(400, description="A tampered, unknown, used or expired token (`invalid_token`)")
 def confirm_password_reset(data):
     """Set a new password from the mailed link; every earlier session of the account is signed out."""
-    service.reset_password(data["token"], data["password"])
+    accounts.reset_password(data["token"], data["password"])
     return {"message": PASSWORD_RESET}
 
 
@@ -198,7 +198,7 @@ def confirm_password_reset(data):
 @settings_blp.alt_response(429, description="Too many wrong current passwords")
 def change_password(data):
     """Change the password; the other sessions are signed out, this one stays."""
-    service.change_password(current_user, data["current_password"], data["new_password"], get_jwt().get("sid"))
+    accounts.change_password(current_user, data["current_password"], data["new_password"], get_jwt().get("sid"))
     return current_app.response_class(status=204)
 
 
@@ -216,5 +216,5 @@ def change_password(data):
 @settings_blp.alt_response(429, description="Too many wrong passwords")
 def change_email(data):
     """Ask to switch to a new address: it gets a verification link, the current one a notice."""
-    service.request_email_change(current_user, data["password"], data["email"])
+    accounts.request_email_change(current_user, data["password"], data["email"])
     return {"message": "Follow the link we sent to the new address to switch to it."}

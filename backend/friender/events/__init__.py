@@ -1,4 +1,7 @@
-"""Live events for the signed-in user: the broker (in-process or Redis) and ``GET /api/events``."""
+"""Live events: the broker (in-process or Redis) every domain publishes through, and the stream mechanics.
+
+It imports no domain; ``friender.live`` serves ``GET /api/events`` on top of it.
+"""
 
 import logging
 

@@ -1,4 +1,6 @@
-"""One user's Server-Sent Events stream: catch-up from the database, then live events.
+"""One user's Server-Sent Events stream: the frames it starts with, then live events.
+
+It knows no domain: ``friender.live`` hands it the catch-up frames and the token check.
 
 The wire format (``text/event-stream``)::
 
@@ -19,21 +21,13 @@ client already has; events that are not messages carry no id and leave it unchan
 """
 
 import json
-import logging
 import random
 import time
 
-from sqlalchemy.exc import SQLAlchemyError
-
-from ..auth.service import account_refuses_token, is_token_revoked
-from ..extensions import db
-from ..messages.schemas import MessageSchema
-from ..messages.service import latest_message_id, messages_after
 from ..schemas import MAX_DATABASE_ID
-from .broker import TOKEN_REVOKED as REVOKED_REASON
-from .broker import SubscriptionEnded
+from .subscriptions import TOKEN_REVOKED as REVOKED_REASON
+from .subscriptions import SubscriptionEnded
 
-log = logging.getLogger(__name__)
 RETRY_MILLISECONDS = 3000
 # Logout, deletion and the like end streams at once (``end_streams``) and every delivery checks
 # the blocklist; this slower check on quiet streams only catches what those could miss, so ten
@@ -59,44 +53,23 @@ def parse_last_event_id(value):
     return int(value) if int(value) <= MAX_DATABASE_ID else None
 
 
-def catch_up_frames(user_id, last_event_id, heartbeat_seconds, replay_limit):
-    """The frames a stream starts with, and the ids of the messages they replay.
-
-    Without ``last_event_id`` the ``ready`` event carries the newest message id the user can
-    see, so a client that loses its first connection still catches up. With it, the missed
-    messages follow (oldest first); past ``replay_limit`` a ``resync`` event asks the client
-    to reload its conversations instead.
-    """
-    ready = {"user_id": user_id, "heartbeat_seconds": heartbeat_seconds}
-    frames = [f"retry: {RETRY_MILLISECONDS}\n\n"]
-    if last_event_id is None:
-        frames.append(format_event("ready", ready, latest_message_id(user_id)))
-        return frames, set()
-    frames.append(format_event("ready", ready))
-    missed = messages_after(user_id, last_event_id, replay_limit + 1)
-    schema = MessageSchema()
-    for message in missed[:replay_limit]:
-        frames.append(format_event("message", schema.dump(message), message.id))
-    if len(missed) > replay_limit:
-        frames.append(format_event("resync", {"reason": "too_many_missed"}, latest_message_id(user_id)))
-    return frames, {message.id for message in missed[:replay_limit]}
-
-
 class EventStream:
     """The body of one stream response: the catch-up frames, then live events and heartbeats.
 
     It ends when the token expires or is revoked, when the broker ends the subscription, or
     when the client goes away (the server then calls :meth:`close`). The subscription is
     closed in every case, even if the server never started iterating (a HEAD request).
+    ``token_refused(token, account=True)`` says whether the token was revoked or (``account``)
+    its account refuses it; ``replayed_ids`` are the message ids ``frames`` already carry.
     """
 
-    def __init__(self, app, subscription, token, frames, replayed_ids, heartbeat_seconds):
-        self._app = app
+    def __init__(self, subscription, token, frames, replayed_ids, heartbeat_seconds, token_refused):
         self._subscription = subscription
         self._token = token
         self._frames = frames
         self._replayed_ids = replayed_ids
         self._heartbeat_seconds = heartbeat_seconds
+        self._token_refused = token_refused
         self._iterator = None
         self._next_check = time.monotonic() + REVOCATION_CHECK_SECONDS * random.random()
 
@@ -128,40 +101,19 @@ class EventStream:
                     return
                 if event is None:
                     if time.monotonic() >= self._next_check:
-                        revoked = _revoked(self._app, self._token)
-                        if revoked:
+                        refused = self._token_refused(self._token)
+                        if refused:
                             yield format_event("token_revoked", TOKEN_REVOKED)
                             return
-                        if revoked is not None:  # unknown: try again at the next heartbeat
+                        if refused is not None:  # unknown: try again at the next heartbeat
                             self._next_check = time.monotonic() + REVOCATION_CHECK_SECONDS
                     yield ": heartbeat\n\n"
                 elif not (event["event"] == "message" and event.get("id") in self._replayed_ids):
                     # Checked before every delivery too: a logout whose ending event was lost
                     # (Redis down for a moment) must not let later events through.
-                    if _revoked(self._app, self._token, account=False):
+                    if self._token_refused(self._token, account=False):
                         yield format_event("token_revoked", TOKEN_REVOKED)
                         return
                     yield format_event(event["event"], event["data"], event.get("id"))
         finally:
             self._subscription.close()
-
-
-def _revoked(app, token, account=True):
-    """The token was revoked, or (``account``) its account refuses it: deleted (which also deletes its
-    revocation rows), suspended or banned. The token check is one Redis lookup when ``REDIS_URL`` is
-    set, else one primary-key read. None when the database could not be asked.
-
-    A deleted account's streams are ended by ``end_streams`` when it is deleted; should Redis be
-    unreachable then, the Redis listener has lost its connection too and ended every stream.
-    """
-    with app.app_context():
-        try:
-            return is_token_revoked(token) or (account and account_refuses_token(token))
-        except SQLAlchemyError as error:
-            # A backstop check that cannot reach the database (its pool busy with thousands of
-            # streams reconnecting) must not end the stream: end_streams has already ended it if
-            # its token was revoked, and the next check comes a heartbeat later.
-            log.warning("could not re-check an event stream's token: %s", error.__class__.__name__)
-            return None
-        finally:
-            db.session.remove()

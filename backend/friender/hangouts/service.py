@@ -145,13 +145,24 @@ def _announce(match, hangout, viewer_id):
     return view.for_viewer(viewer_id)
 
 
-def accept_hangout(user_id, match_id, hangout_id, option_index):
-    """The member who did not propose picks one option; a hangout that is no longer open → 409."""
+def _open_plan_to_answer(user_id, match_id, hangout_id, proposer_message):
+    """The locked match and hangout the member who did not propose may answer: open, else 409.
+
+    The proposer gets 403 with ``proposer_message``, which says what they can do instead.
+    """
     match, hangout = _locked_hangout(user_id, match_id, hangout_id)
     if hangout.proposer_id == user_id:
-        raise Forbidden("You proposed this plan; the other person accepts or declines it.")
+        raise Forbidden(proposer_message)
     if hangout.status != Hangout.PROPOSED:
         raise Conflict(f"This plan is already {hangout.status}.")
+    return match, hangout
+
+
+def accept_hangout(user_id, match_id, hangout_id, option_index):
+    """The member who did not propose picks one option; a hangout that is no longer open → 409."""
+    match, hangout = _open_plan_to_answer(
+        user_id, match_id, hangout_id, "You proposed this plan; the other person accepts or declines it."
+    )
     if option_index >= len(hangout.options):
         raise ValidationFailed(
             "No such time option.", fields={"option_index": [f"Pick 0 to {len(hangout.options) - 1}."]}
@@ -167,11 +178,7 @@ def accept_hangout(user_id, match_id, hangout_id, option_index):
 
 def decline_hangout(user_id, match_id, hangout_id):
     """The member who did not propose says no to every option."""
-    match, hangout = _locked_hangout(user_id, match_id, hangout_id)
-    if hangout.proposer_id == user_id:
-        raise Forbidden("You proposed this plan; cancel it instead.")
-    if hangout.status != Hangout.PROPOSED:
-        raise Conflict(f"This plan is already {hangout.status}.")
+    match, hangout = _open_plan_to_answer(user_id, match_id, hangout_id, "You proposed this plan; cancel it instead.")
     hangout.status = Hangout.DECLINED
     _commit_or_gone()
     return _announce(match, hangout, user_id)

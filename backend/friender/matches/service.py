@@ -15,11 +15,10 @@ from datetime import UTC, timedelta
 from typing import NamedTuple
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from .. import events
-from ..errors import Conflict, NotFound, ValidationFailed
+from ..errors import Conflict, NotFound, ValidationFailed, conflict_on_duplicate
 from ..extensions import db
 from ..messages.service import conversation_summaries
 from ..models import Match, Swipe, User, is_locked, utcnow
@@ -65,14 +64,11 @@ def record_swipe(swiper, user_id, liked):
         raise ValidationFailed("You cannot swipe on yourself.", fields={"user_id": ["You cannot swipe on yourself."]})
     if liked:
         lock_pair(swiper_id, user_id)
-    try:
+    with conflict_on_duplicate("You have already decided about this person."):
         inserted = db.session.execute(
             _INSERT_SWIPE_IF_VISIBLE,
             {"swiper_id": swiper_id, "swipee_id": user_id, "liked": liked, "created_at": utcnow()},
         ).rowcount
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict("You have already decided about this person.") from None
     if not inserted:  # unknown, or a block either way
         db.session.rollback()
         raise NotFound("No such user.")

@@ -6,7 +6,7 @@ from flask_jwt_extended import current_user, get_current_user, jwt_required, ver
 from flask_smorest import Blueprint
 
 from ..errors import NotFound
-from . import service
+from . import notices, service
 from .schemas import (
     ActionRequestSchema,
     ActionSchema,
@@ -89,7 +89,7 @@ def audit(query):
 @blp.alt_response(401, description="Not signed in")
 def my_moderation():
     """The decisions taken on your account (with your appeals), and whether your reports were handled."""
-    return service.my_moderation(current_user)
+    return notices.my_moderation(current_user)
 
 
 @blp.route("/me/appeals", methods=["POST"])
@@ -101,4 +101,4 @@ def my_moderation():
 @blp.alt_response(409, description="Already appealed")
 def appeal(data):
     """Appeal a decision on your account, once; it goes back to the moderators."""
-    return service.appeal(current_user, data["action_id"], data["text"])
+    return notices.appeal(current_user, data["action_id"], data["text"])

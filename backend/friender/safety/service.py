@@ -11,9 +11,8 @@ an ``underage`` report, until a moderator decides.
 """
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
-from ..errors import Conflict, NotFound, ValidationFailed
+from ..errors import NotFound, ValidationFailed, conflict_on_duplicate
 from ..extensions import db
 from ..matches import service as matches
 from ..models import CONVERSATION_CATEGORIES, Block, Match, Message, Report, User, utcnow
@@ -46,11 +45,8 @@ def block_user(blocker, user_id):
     # this block either committed its match before (removed here) or sees the block (no match).
     lock_pair(blocker.id, blocked.id)
     db.session.add(block)
-    try:
+    with conflict_on_duplicate("You have already blocked this person."):
         db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict("You have already blocked this person.") from None
     ended = matches.remove_match_between(blocker.id, blocked.id)
     db.session.commit()
     if ended is not None:
@@ -99,11 +95,8 @@ def report_user(reporter, user_id, reason, category="other"):
     if category in CONVERSATION_CATEGORIES:
         report.evidence = _conversation(reporter.id, reported.id)
     db.session.add(report)
-    try:
+    with conflict_on_duplicate("You have already reported this person."):
         db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict("You have already reported this person.") from None
     if reported.hidden_at is None and (category == "underage" or _open_reporters(reported.id) >= AUTO_HIDE_REPORTERS):
         reported.hidden_at = utcnow()
     db.session.commit()

@@ -16,3 +16,13 @@ export function displayNameOf(user: { display_name: string | null; username: str
 export function endSentenceWith(name: string): string {
   return /[.!?…]$/.test(name) ? name : `${name}.`;
 }
+
+/** A person's photos in the order they arranged them (the first is their main photo). */
+export function photosInOrder<Photo extends { position: number }>(person: { photos: readonly Photo[] }): Photo[] {
+  return [...person.photos].sort((a, b) => a.position - b.position);
+}
+
+/** "City, ST" from what the person's ZIP resolved to, or '' when it resolved to nothing. */
+export function placeOf(person: { city?: string | null; state?: string | null }): string {
+  return [person.city, person.state].filter(Boolean).join(', ');
+}

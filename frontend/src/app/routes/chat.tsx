@@ -9,7 +9,7 @@ import { useMatch } from '@/features/matches/api/get-matches';
 import { useUnmatch } from '@/features/matches/api/unmatch';
 import { ProfileSheet } from '@/features/matches/components/profile-sheet';
 import { ApiError } from '@/lib/api-client';
-import { displayNameOf } from '@/lib/format';
+import { displayNameOf, photosInOrder, placeOf } from '@/lib/format';
 import { useSignedInUserId } from '@/lib/session';
 import { useDocumentTitle } from '@/lib/use-document-title';
 import { PersonSafetyMenu } from '../person-safety-menu';
@@ -52,8 +52,8 @@ export default function ChatRoute() {
   if (!match.data) return notFound;
 
   const partner = match.data.user;
-  const photo = [...partner.photos].sort((a, b) => a.position - b.position)[0];
-  const place = [partner.city, partner.state].filter(Boolean).join(', ');
+  const photo = photosInOrder(partner)[0];
+  const place = placeOf(partner);
 
   return (
     <div className="page chat-page">

@@ -1,25 +1,22 @@
 import { useState, type FormEvent } from 'react';
+import { EmailField } from '@/components/ui/account-fields';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
-import { TextField } from '@/components/ui/field';
-import { formErrorsFrom } from '@/lib/form-errors';
+import { isEmailAddress } from '@/lib/account-rules';
+import { useFormErrors } from '@/lib/form-errors';
 import { useRequestPasswordReset } from '../api/request-password-reset';
 
 const FIELDS = ['email'] as const;
 
 export function ForgotPasswordForm() {
   const [email, setEmail] = useState('');
-  const [clientError, setClientError] = useState<string | undefined>();
   const mutation = useRequestPasswordReset();
-  const serverErrors = formErrorsFrom(mutation.error, FIELDS);
+  const { formError, errorFor, passes } = useFormErrors(mutation.error, FIELDS);
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim())) {
-      setClientError('Enter the email address of your account.');
-      return;
-    }
-    setClientError(undefined);
+    const problem = isEmailAddress(email.trim()) ? undefined : 'Enter the email address of your account.';
+    if (!passes({ email: problem })) return;
     mutation.mutate({ email: email.trim() });
   };
 
@@ -32,16 +29,14 @@ export function ForgotPasswordForm() {
   }
   return (
     <form className="form" onSubmit={onSubmit} noValidate>
-      {serverErrors.form && <Alert>{serverErrors.form}</Alert>}
-      <TextField
+      {formError && <Alert>{formError}</Alert>}
+      <EmailField
         label="Email"
         name="email"
-        type="email"
-        autoComplete="email"
         required
         value={email}
         onChange={(event) => setEmail(event.target.value)}
-        error={clientError ?? serverErrors.fields.email}
+        error={errorFor('email')}
       />
       <Button type="submit" pending={mutation.isPending} className="btn-block">
         Send reset link

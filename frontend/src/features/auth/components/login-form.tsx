@@ -2,17 +2,16 @@ import { useState, type FormEvent } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
-import { formErrorsFrom } from '@/lib/form-errors';
+import { useFormErrors } from '@/lib/form-errors';
 import type { Me } from '@/types/api';
 import { useLogin } from '../api/login';
+import { useTextFields } from '../hooks/use-text-fields';
 import { completeAuthentication } from './auth-success';
 
 const FIELDS = ['username', 'password'] as const;
 type Field = (typeof FIELDS)[number];
 
 export function LoginForm({ onAuthenticated }: { onAuthenticated?: (user: Me) => void }) {
-  const [values, setValues] = useState<Record<Field, string>>({ username: '', password: '' });
-  const [clientErrors, setClientErrors] = useState<Partial<Record<Field, string>>>({});
   const [sessionError, setSessionError] = useState<string | null>(null);
   const mutation = useLogin({
     onSuccess: (data) => {
@@ -21,30 +20,22 @@ export function LoginForm({ onAuthenticated }: { onAuthenticated?: (user: Me) =>
       }
     },
   });
-  const serverErrors = formErrorsFrom(mutation.error, FIELDS);
+  const formErrors = useFormErrors(mutation.error, FIELDS);
+  const { formError, passes } = formErrors;
+  const { values, bind } = useTextFields<Field>({ username: '', password: '' }, formErrors);
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const errors: Partial<Record<Field, string>> = {};
     if (!values.username.trim()) errors.username = 'Enter your username or email.';
     if (!values.password) errors.password = 'Enter your password.';
-    setClientErrors(errors);
-    if (Object.keys(errors).length > 0) return;
+    if (!passes(errors)) return;
     mutation.mutate({ username: values.username.trim(), password: values.password });
   };
 
-  const bind = (field: Field) => ({
-    value: values[field],
-    onChange: (event: { target: { value: string } }) => {
-      setValues((current) => ({ ...current, [field]: event.target.value }));
-      if (clientErrors[field]) setClientErrors((current) => ({ ...current, [field]: undefined }));
-    },
-    error: clientErrors[field] ?? serverErrors.fields[field],
-  });
-
   return (
     <form className="form" onSubmit={onSubmit} noValidate>
-      {serverErrors.form && <Alert>{serverErrors.form}</Alert>}
+      {formError && <Alert>{formError}</Alert>}
       {sessionError && <Alert>{sessionError}</Alert>}
       <TextField
         label="Username"

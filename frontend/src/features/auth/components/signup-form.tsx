@@ -1,12 +1,14 @@
 import { useState, type FormEvent } from 'react';
+import { EmailField, NewPasswordField } from '@/components/ui/account-fields';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
-import { PasswordStrength } from '@/components/ui/password-strength';
 import { apiLimits } from '@/lib/api-limits';
-import { formErrorsFrom } from '@/lib/form-errors';
+import { isEmailAddress, NEW_PASSWORD, newPasswordError } from '@/lib/account-rules';
+import { useFormErrors } from '@/lib/form-errors';
 import type { Me } from '@/types/api';
 import { useSignup } from '../api/signup';
+import { useTextFields } from '../hooks/use-text-fields';
 import { completeAuthentication } from './auth-success';
 
 const FIELDS = ['username', 'email', 'password', 'birthdate'] as const;
@@ -14,7 +16,6 @@ type Field = (typeof FIELDS)[number];
 
 const LIMITS = apiLimits.Signup;
 const USERNAME = new RegExp(LIMITS.username.pattern);
-const PASSWORD = LIMITS.password;
 
 /** Whole years from an ISO date to today, in the person's own calendar. */
 export function ageOn(birthdate: string, today = new Date()): number {
@@ -28,26 +29,15 @@ function validate(values: Record<Field, string>): Partial<Record<Field, string>>
   if (!USERNAME.test(values.username.trim())) {
     errors.username = 'Use 3–30 letters, digits, dots or underscores.';
   }
-  const email = values.email.trim();
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > LIMITS.email.maxLength) {
-    errors.email = 'Enter a valid email address.';
-  }
-  if (values.password.length < PASSWORD.minLength || values.password.length > PASSWORD.maxLength) {
-    errors.password = `Use ${PASSWORD.minLength}–${PASSWORD.maxLength} characters.`;
-  }
+  if (!isEmailAddress(values.email.trim())) errors.email = 'Enter a valid email address.';
+  const passwordError = newPasswordError(values.password);
+  if (passwordError) errors.password = passwordError;
   if (!/^\d{4}-\d{2}-\d{2}$/.test(values.birthdate)) errors.birthdate = 'Enter your date of birth.';
   else if (ageOn(values.birthdate) < 18) errors.birthdate = 'Friender is for adults: you must be 18 or older.';
   return errors;
 }
 
 export function SignupForm({ onAuthenticated }: { onAuthenticated?: (user: Me) => void }) {
-  const [values, setValues] = useState<Record<Field, string>>({
-    username: '',
-    email: '',
-    password: '',
-    birthdate: '',
-  });
-  const [clientErrors, setClientErrors] = useState<Partial<Record<Field, string>>>({});
   const [sessionError, setSessionError] = useState<string | null>(null);
   const mutation = useSignup({
     onSuccess: (data) => {
@@ -56,14 +46,13 @@ export function SignupForm({ onAuthenticated }: { onAuthenticated?: (user: Me) =
       }
     },
   });
-  const serverErrors = formErrorsFrom(mutation.error, FIELDS);
-  const errorFor = (field: Field) => clientErrors[field] ?? serverErrors.fields[field];
+  const formErrors = useFormErrors(mutation.error, FIELDS);
+  const { formError, passes } = formErrors;
+  const { values, bind } = useTextFields<Field>({ username: '', email: '', password: '', birthdate: '' }, formErrors);
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const errors = validate(values);
-    setClientErrors(errors);
-    if (Object.keys(errors).length > 0) return;
+    if (!passes(validate(values))) return;
     mutation.mutate({
       username: values.username.trim(),
       email: values.email.trim(),
@@ -72,33 +61,18 @@ export function SignupForm({ onAuthenticated }: { onAuthenticated?: (user: Me) =
     });
   };
 
-  const bind = (field: Field) => ({
-    value: values[field],
-    onChange: (event: { target: { value: string } }) => {
-      setValues((current) => ({ ...current, [field]: event.target.value }));
-      if (clientErrors[field]) setClientErrors((current) => ({ ...current, [field]: undefined }));
-    },
-    error: errorFor(field),
-  });
-
   return (
     <form className="form" onSubmit={onSubmit} noValidate>
-      {serverErrors.form && <Alert>{serverErrors.form}</Alert>}
+      {formError && <Alert>{formError}</Alert>}
       {sessionError && <Alert>{sessionError}</Alert>}
       <TextField label="Username" name="username" autoComplete="username" autoCapitalize="none" spellCheck={false} required {...bind('username')} />
-      <TextField label="Email" name="email" type="email" autoComplete="email" required {...bind('email')} />
-      <TextField
+      <EmailField label="Email" name="email" required {...bind('email')} />
+      <NewPasswordField
         label="Password"
         name="password"
-        type="password"
-        autoComplete="new-password"
         required
-        hint={
-          <>
-            {`At least ${PASSWORD.minLength} characters, hard to guess: a few unrelated words work well.`}
-            <PasswordStrength password={values.password} userInputs={[values.username, values.email]} />
-          </>
-        }
+        hint={`At least ${NEW_PASSWORD.minLength} characters, hard to guess: a few unrelated words work well.`}
+        userInputs={[values.username, values.email]}
         {...bind('password')}
       />
       <TextField

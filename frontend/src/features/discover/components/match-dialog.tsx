@@ -1,7 +1,7 @@
 import { Avatar } from '@/components/ui/avatar';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
-import { displayNameOf } from '@/lib/format';
+import { displayNameOf, photosInOrder } from '@/lib/format';
 import type { Match } from '@/types/api';
 
 export function MatchDialog({
@@ -14,7 +14,7 @@ export function MatchDialog({
   onClose: () => void;
 }) {
   const name = displayNameOf(match.user);
-  const photo = [...match.user.photos].sort((a, b) => a.position - b.position)[0];
+  const photo = photosInOrder(match.user)[0];
   return (
     <Dialog title="It's a match!" onClose={onClose} className="match-dialog">
       <div className="match-dialog-body">

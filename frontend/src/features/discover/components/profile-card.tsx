@@ -2,7 +2,8 @@ import { useEffect, useState, type ReactNode, type Ref } from 'react';
 import { Button } from '@/components/ui/button';
 import { MetCount } from '@/components/ui/met-count';
 import { PhotoImage } from '@/components/ui/photo-image';
-import { displayNameOf } from '@/lib/format';
+import { TagGroup } from '@/components/ui/tag-group';
+import { displayNameOf, photosInOrder, placeOf } from '@/lib/format';
 import type { Profile } from '@/types/api';
 import { useDragDecision } from '../hooks/use-drag-decision';
 
@@ -44,26 +45,6 @@ export function useSwipeKeys(enabled: boolean, onDecide: (liked: boolean) => voi
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
   }, [enabled, onDecide]);
-}
-
-function Tags({ title, tags, shared }: { title: string; tags: string[]; shared: Set<string> }) {
-  if (tags.length === 0) return null;
-  return (
-    <div className="card-tags">
-      <h3 className="card-tags-title">{title}</h3>
-      <ul className="tag-list">
-        {tags.map((tag) => {
-          const isShared = shared.has(tag.toLowerCase());
-          return (
-            <li key={tag} className={`tag${isShared ? ' tag-shared' : ''}`}>
-              {isShared && <span className="visually-hidden">Shared: </span>}
-              <bdi>{tag}</bdi>
-            </li>
-          );
-        })}
-      </ul>
-    </div>
-  );
 }
 
 /** On the photo: the first few shared tags, and how many more the lists below hold. */
@@ -114,10 +95,11 @@ export function ProfileCard({
   const drag = useDragDecision(onDecide, disabled);
 
   const name = displayNameOf(profile);
-  const shared = new Set((profile.shared_interests ?? []).map((tag) => tag.toLowerCase()));
-  const photos = [...profile.photos].sort((a, b) => a.position - b.position);
+  const sharedInterests = profile.shared_interests ?? [];
+  const shared = new Set(sharedInterests.map((tag) => tag.toLowerCase()));
+  const photos = photosInOrder(profile);
   const photo = photos[Math.min(photoIndex, photos.length - 1)];
-  const place = [profile.city, profile.state].filter(Boolean).join(', ');
+  const place = placeOf(profile);
   // What you have in common, in this person's own spelling, hobbies first.
   const seen = new Set<string>();
   const sharedTags = [...profile.hobbies, ...profile.interests].filter((tag) => {
@@ -206,8 +188,8 @@ export function ProfileCard({
             {profile.bio}
           </p>
         )}
-        <Tags title="Hobbies" tags={profile.hobbies} shared={shared} />
-        <Tags title="Interests" tags={profile.interests} shared={shared} />
+        <TagGroup title="Hobbies" tags={profile.hobbies} shared={sharedInterests} />
+        <TagGroup title="Interests" tags={profile.interests} shared={sharedInterests} />
       </div>
       <p className="card-hint muted" aria-hidden="true">
         Tip: drag the card, or press ← for no, → for yes

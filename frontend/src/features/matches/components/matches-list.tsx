@@ -2,13 +2,13 @@ import { Link } from 'react-router';
 import { Avatar } from '@/components/ui/avatar';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
 import { ApiError } from '@/lib/api-client';
-import { displayNameOf, formatTime } from '@/lib/format';
+import { displayNameOf, formatTime, photosInOrder } from '@/lib/format';
 import type { Match } from '@/types/api';
 import { useMatches } from '../api/get-matches';
 
 function MatchRow({ match, userId }: { match: Match; userId: number }) {
   const name = displayNameOf(match.user);
-  const photo = [...match.user.photos].sort((a, b) => a.position - b.position)[0];
+  const photo = photosInOrder(match.user)[0];
   const last = match.last_message;
   const unread = match.unread_count;
   return (

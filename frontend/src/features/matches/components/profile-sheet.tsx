@@ -2,35 +2,16 @@ import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { MetCount } from '@/components/ui/met-count';
 import { PhotoImage } from '@/components/ui/photo-image';
-import { displayNameOf } from '@/lib/format';
+import { TagGroup } from '@/components/ui/tag-group';
+import { displayNameOf, photosInOrder, placeOf } from '@/lib/format';
 import type { Profile } from '@/types/api';
-
-function TagGroup({ title, tags, shared }: { title: string; tags: string[]; shared: Set<string> }) {
-  if (tags.length === 0) return null;
-  return (
-    <div className="card-tags">
-      <h3 className="card-tags-title">{title}</h3>
-      <ul className="tag-list">
-        {tags.map((tag) => {
-          const isShared = shared.has(tag.toLowerCase());
-          return (
-            <li key={tag} className={`tag${isShared ? ' tag-shared' : ''}`}>
-              {isShared && <span className="visually-hidden">Shared: </span>}
-              {tag}
-            </li>
-          );
-        })}
-      </ul>
-    </div>
-  );
-}
 
 /** The full profile of someone you matched: every photo, bio, tags (shared ones marked), distance. */
 export function ProfileSheet({ profile, onClose }: { profile: Profile; onClose: () => void }) {
   const name = displayNameOf(profile);
-  const photos = [...profile.photos].sort((a, b) => a.position - b.position);
-  const shared = new Set((profile.shared_interests ?? []).map((tag) => tag.toLowerCase()));
-  const place = [profile.city, profile.state].filter(Boolean).join(', ');
+  const photos = photosInOrder(profile);
+  const shared = profile.shared_interests ?? [];
+  const place = placeOf(profile);
 
   return (
     <Dialog title={name} onClose={onClose} className="profile-sheet">
@@ -51,11 +32,7 @@ export function ProfileSheet({ profile, onClose }: { profile: Profile; onClose: 
         </ul>
       )}
       {profile.bio && <p className="card-bio">{profile.bio}</p>}
-      {shared.size > 0 && (
-        <p className="card-shared">
-          You both like {[...(profile.shared_interests ?? [])].join(', ')}
-        </p>
-      )}
+      {shared.length > 0 && <p className="card-shared">You both like {shared.join(', ')}</p>}
       <TagGroup title="Hobbies" tags={profile.hobbies} shared={shared} />
       <TagGroup title="Interests" tags={profile.interests} shared={shared} />
       <div className="dialog-actions">

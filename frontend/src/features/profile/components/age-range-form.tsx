@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
-import { formErrorsFrom } from '@/lib/form-errors';
+import { useFormErrors } from '@/lib/form-errors';
 import type { Me } from '@/types/api';
 import { useUpdateMe } from '../api/update-me';
 
@@ -14,10 +14,8 @@ const OLDEST = 99;
 export function AgeRangeForm({ me }: { me: Me }) {
   const [low, setLow] = useState(String(me.age_min));
   const [high, setHigh] = useState(String(me.age_max));
-  const [clientErrors, setClientErrors] = useState<Record<string, string>>({});
   const mutation = useUpdateMe();
-  const serverErrors = formErrorsFrom(mutation.error, FIELDS);
-  const errorFor = (field: string) => clientErrors[field] ?? serverErrors.fields[field];
+  const { formError, errorFor, passes } = useFormErrors(mutation.error, FIELDS);
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -30,8 +28,7 @@ export function AgeRangeForm({ me }: { me: Me }) {
     if (!errors.age_min && !errors.age_max && ageMin > ageMax) {
       errors.age_min = 'The lowest age cannot be above the highest.';
     }
-    setClientErrors(errors);
-    if (Object.keys(errors).length > 0) return;
+    if (!passes(errors)) return;
     mutation.mutate({ age_min: ageMin, age_max: ageMax });
   };
 
@@ -50,7 +47,7 @@ export function AgeRangeForm({ me }: { me: Me }) {
 
   return (
     <form className="form" onSubmit={onSubmit} noValidate aria-label="Age range">
-      {serverErrors.form && <Alert>{serverErrors.form}</Alert>}
+      {formError && <Alert>{formError}</Alert>}
       <div className="age-range">
         <TextField label="Youngest age" name="age_min" {...bind(low, setLow, 'age_min')} />
         <TextField label="Oldest age" name="age_max" {...bind(high, setHigh, 'age_max')} />

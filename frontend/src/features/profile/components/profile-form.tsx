@@ -5,7 +5,8 @@ import { PinIcon } from '@/components/ui/icons';
 import { FieldShell, TextAreaField, TextField, describedBy } from '@/components/ui/field';
 import { TagInput } from '@/components/ui/tag-input';
 import { apiLimits } from '@/lib/api-limits';
-import { formErrorsFrom } from '@/lib/form-errors';
+import { placeOf } from '@/lib/format';
+import { useFormErrors } from '@/lib/form-errors';
 import type { Me, ProfileUpdate } from '@/types/api';
 import { useUpdateMe, type ProfileInput } from '../api/update-me';
 
@@ -78,7 +79,6 @@ function initialValues(me: Me): ProfileInput {
 
 export function ProfileForm({ me, onSaved }: { me: Me; onSaved?: (me: Me) => void }) {
   const [values, setValues] = useState<ProfileInput>(() => initialValues(me));
-  const [clientErrors, setClientErrors] = useState<Record<string, string>>({});
   const [saved, setSaved] = useState(false);
   const mutation = useUpdateMe({
     onSuccess: (next) => {
@@ -86,15 +86,12 @@ export function ProfileForm({ me, onSaved }: { me: Me; onSaved?: (me: Me) => voi
       onSaved?.(next);
     },
   });
-  const serverErrors = formErrorsFrom(mutation.error, FIELDS);
-  const errorFor = (field: string) => clientErrors[field] ?? serverErrors.fields[field];
+  const { formError, errorFor, passes, flag, clear } = useFormErrors(mutation.error, FIELDS);
 
   const set = <K extends keyof ProfileInput>(field: K, value: ProfileInput[K]) => {
     setValues((current) => ({ ...current, [field]: value }));
     setSaved(false);
-    if (clientErrors[field]) {
-      setClientErrors(({ [field]: _removed, ...rest }) => rest);
-    }
+    clear(field);
   };
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
@@ -109,23 +106,19 @@ export function ProfileForm({ me, onSaved }: { me: Me; onSaved?: (me: Me) => voi
     if (values.interests.length === 0 && me.interests.length > 0) {
       errors.interests = 'Keep at least one interest.';
     }
-    setClientErrors(errors);
-    if (Object.keys(errors).length > 0) return;
+    if (!passes(errors)) return;
     mutation.mutate(filledFields(values, me));
   };
 
   // The place shown is the one the saved ZIP resolved to; an edited ZIP resolves on save.
-  const savedPlace =
-    me.zip_code && me.zip_code === values.zip_code.trim() && (me.city || me.state)
-      ? [me.city, me.state].filter(Boolean).join(', ')
-      : null;
+  const savedPlace = (me.zip_code && me.zip_code === values.zip_code.trim() && placeOf(me)) || null;
 
   const radiusId = 'friend-radius';
   const radiusError = errorFor('friend_radius_miles');
 
   return (
     <form className="form" onSubmit={onSubmit} noValidate>
-      {serverErrors.form && <Alert>{serverErrors.form}</Alert>}
+      {formError && <Alert>{formError}</Alert>}
       <TextField
         label="Display name"
         name="display_name"
@@ -180,7 +173,7 @@ export function ProfileForm({ me, onSaved }: { me: Me; onSaved?: (me: Me) => voi
           // A pasted ZIP+4 ("94103-1234") is the five-digit ZIP code and its delivery route.
           const digits = event.target.value.replace(/^\s*(\d{5})-\d{4}\s*$/, '$1').replace(/\D/g, '');
           if (digits.length > ZIP_DIGITS) {
-            setClientErrors((current) => ({ ...current, zip_code: ZIP_TOO_LONG }));
+            flag('zip_code', ZIP_TOO_LONG);
             return;
           }
           set('zip_code', digits);

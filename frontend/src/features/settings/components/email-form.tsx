@@ -1,8 +1,10 @@
 import { useState, type FormEvent } from 'react';
+import { EmailField } from '@/components/ui/account-fields';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
-import { formErrorsFrom } from '@/lib/form-errors';
+import { isEmailAddress } from '@/lib/account-rules';
+import { useFormErrors } from '@/lib/form-errors';
 import type { Me } from '@/types/api';
 import { useChangeEmail } from '../api/change-email';
 
@@ -11,18 +13,15 @@ const FIELDS = ['email', 'password'] as const;
 export function EmailForm({ me }: { me: Me }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [clientErrors, setClientErrors] = useState<Record<string, string>>({});
   const mutation = useChangeEmail();
-  const serverErrors = formErrorsFrom(mutation.error, FIELDS);
-  const errorFor = (field: string) => clientErrors[field] ?? serverErrors.fields[field];
+  const { formError, errorFor, passes } = useFormErrors(mutation.error, FIELDS);
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const errors: Record<string, string> = {};
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim())) errors.email = 'Enter a valid email address.';
+    if (!isEmailAddress(email.trim())) errors.email = 'Enter a valid email address.';
     if (!password) errors.password = 'Enter your password to confirm.';
-    setClientErrors(errors);
-    if (Object.keys(errors).length > 0) return;
+    if (!passes(errors)) return;
     mutation.mutate({ email: email.trim(), password }, { onSuccess: () => setPassword('') });
   };
 
@@ -32,13 +31,11 @@ export function EmailForm({ me }: { me: Me }) {
         Your address is <strong>{me.email}</strong>
         {me.email_verified ? ' (confirmed).' : ' (not confirmed yet).'}
       </p>
-      {serverErrors.form && <Alert>{serverErrors.form}</Alert>}
+      {formError && <Alert>{formError}</Alert>}
       {mutation.isSuccess && <Alert tone="success">{mutation.data.message}</Alert>}
-      <TextField
+      <EmailField
         label="New email"
         name="email"
-        type="email"
-        autoComplete="email"
         value={email}
         onChange={(event) => setEmail(event.target.value)}
         error={errorFor('email')}

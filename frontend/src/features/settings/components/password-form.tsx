@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from 'react';
+import { NewPasswordField } from '@/components/ui/account-fields';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
-import { PasswordStrength } from '@/components/ui/password-strength';
-import { formErrorsFrom } from '@/lib/form-errors';
+import { newPasswordError } from '@/lib/account-rules';
+import { useFormErrors } from '@/lib/form-errors';
 import type { Me } from '@/types/api';
 import { useChangePassword } from '../api/change-password';
 
@@ -12,18 +13,16 @@ const FIELDS = ['current_password', 'new_password'] as const;
 export function PasswordForm({ me }: { me: Me }) {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
-  const [clientErrors, setClientErrors] = useState<Record<string, string>>({});
   const mutation = useChangePassword();
-  const serverErrors = formErrorsFrom(mutation.error, FIELDS);
-  const errorFor = (field: string) => clientErrors[field] ?? serverErrors.fields[field];
+  const { formError, errorFor, passes } = useFormErrors(mutation.error, FIELDS);
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const errors: Record<string, string> = {};
-    if (!current) errors.current_password = 'Enter your current password.';
-    if (next.length < 8 || next.length > 128) errors.new_password = 'Use 8–128 characters.';
-    setClientErrors(errors);
-    if (Object.keys(errors).length > 0) return;
+    const errors = {
+      current_password: current ? undefined : 'Enter your current password.',
+      new_password: newPasswordError(next),
+    };
+    if (!passes(errors)) return;
     mutation.mutate(
       { current_password: current, new_password: next },
       {
@@ -37,7 +36,7 @@ export function PasswordForm({ me }: { me: Me }) {
 
   return (
     <form className="form" onSubmit={onSubmit} noValidate aria-label="Change password">
-      {serverErrors.form && <Alert>{serverErrors.form}</Alert>}
+      {formError && <Alert>{formError}</Alert>}
       {mutation.isSuccess && (
         <Alert tone="success">Password changed. Your other sessions were signed out.</Alert>
       )}
@@ -50,15 +49,13 @@ export function PasswordForm({ me }: { me: Me }) {
         onChange={(event) => setCurrent(event.target.value)}
         error={errorFor('current_password')}
       />
-      <TextField
+      <NewPasswordField
         label="New password"
         name="new_password"
-        type="password"
-        autoComplete="new-password"
         value={next}
         onChange={(event) => setNext(event.target.value)}
         error={errorFor('new_password')}
-        hint={<PasswordStrength password={next} userInputs={[me.username, me.email]} />}
+        userInputs={[me.username, me.email]}
       />
       <div className="form-actions">
         <Button type="submit" pending={mutation.isPending}>

@@ -1,13 +1,17 @@
 """HTTP layer of ``GET /api/events``: the signed-in user's live event stream."""
 
+from functools import partial
+
 from flask import current_app, request
 from flask_jwt_extended import current_user, get_jwt, jwt_required
 from flask_smorest import Blueprint
 
 from ..errors import RateLimited, ServiceUnavailable
+from ..events import broker
+from ..events.stream import EventStream, parse_last_event_id
+from ..events.subscriptions import BrokerUnavailable, Limits, TooManyStreams
 from ..extensions import db
-from . import broker, stream
-from .broker import BrokerUnavailable, Limits, TooManyStreams
+from . import service
 
 blp = Blueprint("events", __name__, url_prefix="/api", description="Live events (Server-Sent Events)")
 
@@ -55,16 +59,17 @@ def events():
     heartbeat = config["EVENTS_HEARTBEAT_SECONDS"]
     try:
         # Subscribed before reading the database, so nothing falls between catch-up and live events.
-        frames, replayed = stream.catch_up_frames(
+        frames, replayed = service.catch_up_frames(
             user_id,
-            stream.parse_last_event_id(request.headers.get("Last-Event-ID")),
+            parse_last_event_id(request.headers.get("Last-Event-ID")),
             heartbeat,
             config["EVENTS_REPLAY_LIMIT"],
         )
     except BaseException:
         subscription.close()
         raise
-    body = stream.EventStream(current_app._get_current_object(), subscription, token, frames, replayed, heartbeat)
+    token_refused = partial(service.stream_token_refused, current_app._get_current_object())
+    body = EventStream(subscription, token, frames, replayed, heartbeat, token_refused)
     return current_app.response_class(
         body,
         mimetype="text/event-stream",
