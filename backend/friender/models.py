@@ -55,8 +55,9 @@ class User(db.Model):
     email_verified_at: Mapped[datetime | None]
     # An address the person asked to switch to; it replaces ``email`` once its link is followed.
     pending_email: Mapped[str | None] = mapped_column(sa.String(254))
-    # Tokens carry the generation they were issued in; a password reset or change moves it on, which
-    # revokes every earlier token except those of ``kept_session`` (the session that changed it).
+    # Tokens carry the generation they were issued in; a password reset or change, a suspension or
+    # a ban moves it on, which revokes every earlier token except those of ``kept_session`` (the
+    # session that changed the password; None after any other revocation).
     token_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     kept_session: Mapped[str | None] = mapped_column(sa.String(36))
     # How many different people confirmed meeting this person after a hangout, both sides
@@ -77,8 +78,6 @@ class User(db.Model):
 
     # Granted only by an operator (``flask users grant-moderator``); no API schema loads it.
     is_moderator: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
-    # Every token carries the version it was issued under; bumping it revokes them all at once.
-    token_version: Mapped[int] = mapped_column(default=0, server_default="0")
     suspended_until: Mapped[datetime | None]
     banned_at: Mapped[datetime | None]
     # Set by automatic protection (several reporters, or an underage report): out of discovery

@@ -6,7 +6,7 @@ key, and leave the app's connections enforcing foreign keys again.
 
 import pytest
 import sqlalchemy as sa
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
 from sqlalchemy.exc import IntegrityError
 
 from friender import create_app
@@ -85,7 +85,7 @@ def migrated_from_0005(tmp_path):
 def test_0010_keeps_the_rows_and_autoincrement_and_files_old_reports_as_other(migrated_from_0005):
     rows_before = migrated_from_0005[0]
 
-    upgrade()
+    upgrade(revision="0010_moderation")
 
     with db.engine.begin() as connection:
         users = connection.execute(sa.text("SELECT id, username, is_moderator, token_version FROM users")).all()
@@ -169,3 +169,32 @@ def test_0009_gives_every_existing_profile_a_met_count_of_zero_and_keeps_the_res
         )
         connection.execute(sa.text("DELETE FROM matches WHERE id = 1"))
         assert connection.scalar(sa.text("SELECT count(*) FROM hangouts")) == 0
+
+
+def test_0011_folds_the_token_version_into_the_generation_and_keeps_autoincrement(migrated_from_0005):
+    upgrade(revision="0010_moderation")
+    with db.engine.begin() as connection:
+        # ana was suspended once after a password change (kept session s1), ben changed his
+        # password only, cy never revoked anything.
+        connection.execute(
+            sa.text("UPDATE users SET token_generation = 1, kept_session = 's1', token_version = 1 WHERE id = 1")
+        )
+        connection.execute(sa.text("UPDATE users SET token_generation = 2, kept_session = 's2' WHERE id = 2"))
+
+    upgrade(revision="0011_token_revocation")
+
+    with db.engine.begin() as connection:
+        users = connection.execute(sa.text("SELECT id, token_generation, kept_session FROM users ORDER BY id")).all()
+        columns = {column["name"] for column in sa.inspect(connection).get_columns("users")}
+        create_sql = connection.scalar(sa.text("SELECT sql FROM sqlite_master WHERE name = 'users'"))
+    # ana's tokens of generation 1 (her kept session's too) stay revoked, as her suspension left them.
+    assert users == [(1, 2, None), (2, 2, "s2"), (3, 0, None)]
+    assert "token_version" not in columns
+    assert "AUTOINCREMENT" in create_sql
+
+    downgrade(revision="0010_moderation")
+
+    with db.engine.begin() as connection:
+        versions = connection.execute(sa.text("SELECT token_version FROM users ORDER BY id")).scalars().all()
+    assert versions == [0, 0, 0]
+    upgrade()

@@ -257,6 +257,31 @@ def test_suspension_revokes_tokens_refuses_login_hides_everywhere_and_restore_br
     assert person.id in discover_ids(client, stranger)
 
 
+def test_after_a_restore_old_tokens_stay_dead_and_a_password_change_keeps_its_session(client, make_user, moderator):
+    person = make_user(profile=NYC_PROFILE)
+    old_session = login(client, person).get_json()
+    act(client, moderator, person, "suspend", until=in_a_day())
+    act(client, moderator, person, "restore", note="Served.")
+
+    current = login(client, person).get_json()
+    other = login(client, person).get_json()
+    for token in (person.access_token, old_session["access_token"]):
+        assert client.get("/api/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    for token in (person.refresh_token, old_session["refresh_token"]):
+        assert client.post("/api/auth/refresh", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+    change = {"current_password": person.password, "new_password": "seven quiet lanterns drift"}
+    current_headers = {"Authorization": f"Bearer {current['access_token']}"}
+    assert client.post("/api/me/password", json=change, headers=current_headers).status_code == 204
+
+    assert client.get("/api/me", headers=current_headers).status_code == 200
+    refreshed = client.post("/api/auth/refresh", headers={"Authorization": f"Bearer {current['refresh_token']}"})
+    assert refreshed.status_code == 200
+    assert client.get("/api/me", headers={"Authorization": f"Bearer {other['access_token']}"}).status_code == 401
+    for token in (person.access_token, old_session["access_token"]):
+        assert client.get("/api/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
 def test_a_ban_refuses_login_and_a_suspension_needs_a_future_end(client, make_user, moderator):
     person = make_user()
     past = (datetime.now(UTC) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -22,7 +22,7 @@ import json
 import random
 import time
 
-from ..auth.service import account_refuses_token, is_token_revoked
+from ..auth.service import is_token_revoked
 from ..extensions import db
 from ..messages.schemas import MessageSchema
 from ..messages.service import latest_message_id, messages_after
@@ -131,7 +131,9 @@ class EventStream:
                     yield ": heartbeat\n\n"
                 elif not (event["event"] == "message" and event.get("id") in self._replayed_ids):
                     # Checked before every delivery too: a logout whose ending event was lost
-                    # (Redis down for a moment) must not let later events through.
+                    # (Redis down for a moment) must not let later events through. The account's
+                    # own revocations (password, suspension, ban) are left to the quiet check:
+                    # a suspension's notice, published just before its end, must still arrive.
                     if _revoked(self._app, self._token, account=False):
                         yield format_event("token_revoked", TOKEN_REVOKED)
                         return
@@ -141,15 +143,16 @@ class EventStream:
 
 
 def _revoked(app, token, account=True):
-    """The token was revoked, or (``account``) its account refuses it: deleted (which also deletes its
-    revocation rows), suspended or banned. The token check is one Redis lookup when ``REDIS_URL`` is
-    set, else one primary-key read.
+    """The token was revoked, or (``account``) its account refuses it: deleted (which also deletes its revocation
+    rows), suspended, banned, or its sessions revoked by a password change or reset. The token
+    check is one Redis lookup when ``REDIS_URL`` is set, else one primary-key read; the account is
+    one more primary-key read.
 
     A deleted account's streams are ended by ``end_streams`` when it is deleted; should Redis be
     unreachable then, the Redis listener has lost its connection too and ended every stream.
     """
     with app.app_context():
         try:
-            return is_token_revoked(token) or (account and account_refuses_token(token))
+            return is_token_revoked(token, account=account)
         finally:
             db.session.remove()

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from .. import events
-from ..auth.service import revoke_all_tokens
+from ..auth.service import revoke_sessions
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..mail import queue_mail
@@ -197,10 +197,10 @@ def take_action(moderator, user_id, action, note, until=None, photo_id=None, rul
                 fields={"until": ["Give a time in the future, within ten years."]},
             )
         user.suspended_until = until
-        revoke_all_tokens(user)
+        revoke_sessions(user)
     elif action == "ban":
         user.banned_at = now
-        revoke_all_tokens(user)
+        revoke_sessions(user)
     elif action == "restore":
         user.suspended_until = None
         user.banned_at = None
