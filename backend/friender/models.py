@@ -289,7 +289,7 @@ CONVERSATION_CATEGORIES = ("harassment", "spam")
 
 
 class Report(db.Model):
-    """A report of a user, kept for moderation; one per reporter and reported user.
+    """A report of a user, kept for moderation; one open (undecided) report per reporter and reported user.
 
     ``handled_at`` is set when a moderator decides the case; until then the report is open.
     ``evidence`` is a copy of the conversation between the two, taken when a harassment or spam
@@ -307,7 +307,17 @@ class Report(db.Model):
     handled_at: Mapped[datetime | None]
     evidence: Mapped[list[dict] | None] = mapped_column(sa.JSON)
 
-    __table_args__ = (sa.UniqueConstraint("reporter_id", "reported_id", name="uq_reports_reporter_id_reported_id"),)
+    # One undecided report per reporter and person; once a moderator decides, they may report again.
+    __table_args__ = (
+        sa.Index(
+            "uq_reports_open_reporter_id_reported_id",
+            "reporter_id",
+            "reported_id",
+            unique=True,
+            postgresql_where=sa.text("handled_at IS NULL"),
+            sqlite_where=sa.text("handled_at IS NULL"),
+        ),
+    )
 
 
 MODERATION_ACTIONS = ("dismiss", "warn", "remove_photo", "clear_bio", "suspend", "ban", "restore")

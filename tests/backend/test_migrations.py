@@ -147,7 +147,7 @@ def test_after_0006_foreign_keys_and_unique_indexes_still_hold(migrated_from_000
 def test_0009_gives_every_existing_profile_a_met_count_of_zero_and_keeps_the_rest(migrated_from_0005):
     rows_before, indexes_before, columns = migrated_from_0005
 
-    upgrade()
+    upgrade(revision="0009_hangouts")
 
     with db.engine.begin() as connection:
         users = connection.execute(sa.text("SELECT id, username, met_count FROM users ORDER BY id")).all()
@@ -197,4 +197,38 @@ def test_0011_folds_the_token_version_into_the_generation_and_keeps_autoincremen
     with db.engine.begin() as connection:
         versions = connection.execute(sa.text("SELECT token_version FROM users ORDER BY id")).scalars().all()
     assert versions == [0, 0, 0]
+    upgrade()
+
+
+def test_0012_lets_a_decided_report_be_followed_by_a_new_one_and_keeps_the_table(migrated_from_0005):
+    rows_before, indexes_before, columns = migrated_from_0005
+
+    upgrade(revision="0012_open_reports")
+
+    with db.engine.begin() as connection:
+        rows_after, indexes_after, _ = _snapshot(connection, columns)
+        reports_sql = connection.scalar(sa.text("SELECT sql FROM sqlite_master WHERE name = 'reports'"))
+        connection.execute(sa.text("UPDATE reports SET handled_at = :now"), {"now": NOW})
+        connection.execute(
+            sa.text("INSERT INTO reports (reporter_id, reported_id, reason, created_at) VALUES (3, 2, 'again', :now)"),
+            {"now": NOW},
+        )
+    assert rows_after["reports"] == rows_before["reports"]
+    assert "AUTOINCREMENT" in reports_sql and "uq_reports_reporter_id_reported_id" not in reports_sql
+    # Every named index stays; the constraint's own (unnamed) one goes with it.
+    assert {(name, sql) for table, name, sql in indexes_before if table == "reports" and sql} <= {
+        (name, sql) for _table, name, sql in indexes_after
+    }
+    with pytest.raises(IntegrityError), db.engine.begin() as connection:
+        connection.execute(
+            sa.text("INSERT INTO reports (reporter_id, reported_id, reason, created_at) VALUES (3, 2, 'more', :now)"),
+            {"now": NOW},
+        )
+
+    downgrade(revision="0011_token_revocation")
+
+    with db.engine.begin() as connection:
+        reasons = connection.execute(sa.text("SELECT reason FROM reports")).scalars().all()
+        assert connection.scalar(sa.text("PRAGMA foreign_keys")) == 1
+    assert reasons == ["again"]
     upgrade()

@@ -168,6 +168,31 @@ def test_three_different_reporters_hide_someone_from_discovery_until_a_moderator
     assert client.get("/api/moderation/cases", headers=moderator.headers).get_json() == {"cases": []}
 
 
+def test_a_new_report_after_a_decision_is_accepted_and_reopens_the_case_but_not_a_second_open_one(
+    client, make_user, moderator
+):
+    person, reporter, other = make_user(), make_user(), make_user()
+    report(client, reporter, person, category="spam")
+    act(client, moderator, person, "warn")
+    assert client.get("/api/moderation/cases", headers=moderator.headers).get_json() == {"cases": []}
+
+    again = report(client, reporter, person, category="harassment", reason="Still at it.")
+
+    [case] = client.get("/api/moderation/cases", headers=moderator.headers).get_json()["cases"]
+    assert (case["user_id"], case["status"], case["report_count"], case["categories"]) == (
+        person.id,
+        "open",
+        1,
+        ["harassment"],
+    )
+    detail = client.get(f"/api/moderation/cases/{person.id}", headers=moderator.headers).get_json()
+    assert [(r["id"], r["category"]) for r in detail["reports"]][-1] == (again["id"], "harassment")
+    assert len(detail["reports"]) == 2 and detail["status"] == "open"
+    twice = client.post("/api/reports", json={"user_id": person.id, "reason": "and again"}, headers=reporter.headers)
+    assert twice.status_code == 409 and twice.get_json()["error"] == "conflict"
+    report(client, other, person)  # someone else's open report is their own
+
+
 def test_one_underage_report_hides_at_once(client, make_user, moderator):
     person, viewer, reporter = (make_user(profile=NYC_PROFILE) for _ in range(3))
 
