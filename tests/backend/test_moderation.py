@@ -282,6 +282,93 @@ def test_suspension_revokes_tokens_refuses_login_hides_everywhere_and_restore_br
     assert person.id in discover_ids(client, stranger)
 
 
+PHILADELPHIA = {**NYC_PROFILE, "zip_code": "19103", "friend_radius_miles": 250}
+
+
+def _what_others_see(client, person, friend, stranger, far_viewer, match_id, hangout_id):
+    """Every way someone else reaches ``person``: route → status (or whether they are listed)."""
+    base, hangout = f"/api/matches/{match_id}", f"/api/matches/{match_id}/hangouts/{hangout_id}"
+    partner_routes = {
+        "GET profile": client.get(f"/api/users/{person.id}", headers=friend.headers),
+        "GET photos": client.get(f"/api/users/{person.id}/photos", headers=friend.headers),
+        "GET messages": client.get(f"{base}/messages", headers=friend.headers),
+        "POST read": client.post(f"{base}/read", headers=friend.headers),
+        "POST typing": client.post(f"{base}/typing", headers=friend.headers),
+        "GET hangouts": client.get(f"{base}/hangouts", headers=friend.headers),
+        "GET ics": client.get(f"{hangout}.ics", headers=friend.headers),
+    }
+    seen = {route: response.status_code for route, response in partner_routes.items()}
+    matches = client.get("/api/matches", headers=friend.headers).get_json()["matches"]
+    seen["listed in matches"] = match_id in [match["id"] for match in matches]
+    seen["listed in discovery"] = person.id in discover_ids(client, stranger)
+    wider = client.get("/api/discover", headers=far_viewer.headers).get_json()
+    seen["counted by a wider radius"] = wider["wider"][-1]["count"]
+    return seen
+
+
+@pytest.mark.parametrize("measure", ["suspend", "ban"])
+def test_a_locked_person_is_gone_from_every_route_others_use_and_restore_brings_all_back(
+    client, make_user, moderator, measure
+):
+    person, friend, stranger = (make_user(profile=PHILADELPHIA) for _ in range(3))
+    far_viewer = make_user(profile={**NYC_PROFILE, "friend_radius_miles": 30})  # ~83 miles from them
+    match_id = create_match(person, friend)
+    client.post(f"/api/matches/{match_id}/messages", json={"body": "hi"}, headers=person.headers)
+    body = {"activity": "Chess", "options": [{"starts_at": in_a_day(), "ends_at": in_a_day()}], "place_kind": "cafe"}
+    body["options"][0]["ends_at"] = (datetime.now(UTC) + timedelta(days=1, hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    hangout = client.post(f"/api/matches/{match_id}/hangouts", json=body, headers=person.headers).get_json()
+    accepted = client.post(
+        f"/api/matches/{match_id}/hangouts/{hangout['id']}/accept", json={"option_index": 0}, headers=friend.headers
+    )
+    assert accepted.status_code == 200, accepted.get_json()
+    client.post("/api/swipes", json={"user_id": friend.id, "liked": False}, headers=far_viewer.headers)
+    client.post("/api/swipes", json={"user_id": stranger.id, "liked": False}, headers=far_viewer.headers)
+    visible = _what_others_see(client, person, friend, stranger, far_viewer, match_id, hangout["id"])
+    assert visible == {
+        "GET profile": 200,
+        "GET photos": 200,
+        "GET messages": 200,
+        "POST read": 204,
+        "POST typing": 204,
+        "GET hangouts": 200,
+        "GET ics": 200,
+        "listed in matches": True,
+        "listed in discovery": True,
+        "counted by a wider radius": 1,
+    }
+
+    act(client, moderator, person, measure, **({"until": in_a_day()} if measure == "suspend" else {}))
+
+    hidden = _what_others_see(client, person, friend, stranger, far_viewer, match_id, hangout["id"])
+    assert hidden == {
+        **{route: 404 for route in visible if route.startswith(("GET", "POST"))},
+        "listed in matches": False,
+        "listed in discovery": False,
+        "counted by a wider radius": 0,
+    }
+    message = client.post(f"/api/matches/{match_id}/messages", json={"body": "hello?"}, headers=friend.headers)
+    swipe = client.post("/api/swipes", json={"user_id": person.id, "liked": True}, headers=stranger.headers)
+    assert (message.status_code, swipe.status_code) == (404, 404)
+    own = {"Authorization": f"Bearer {person.access_token}"}
+    for method, path in (
+        ("GET", "/api/me"),
+        ("GET", "/api/matches"),
+        ("GET", "/api/events"),
+        ("GET", "/api/me/moderation"),
+    ):
+        answer = client.open(path, method=method, headers=own)
+        assert answer.status_code == 401 and answer.get_json()["error"] == "token_revoked", path
+    assert (
+        client.post("/api/auth/refresh", headers={"Authorization": f"Bearer {person.refresh_token}"}).status_code == 401
+    )
+
+    act(client, moderator, person, "restore", note="Reviewed again.")
+
+    assert _what_others_see(client, person, friend, stranger, far_viewer, match_id, hangout["id"]) == visible
+    assert client.get("/api/me", headers=own).status_code == 401  # old tokens stay dead
+    assert login(client, person).status_code == 200
+
+
 def test_after_a_restore_old_tokens_stay_dead_and_a_password_change_keeps_its_session(client, make_user, moderator):
     person = make_user(profile=NYC_PROFILE)
     old_session = login(client, person).get_json()
