@@ -180,7 +180,8 @@ class RevokedToken(db.Model):
 
 
 class AccountToken(db.Model):
-    """A single-use token mailed to a person: to verify an address or to reset the password.
+    """A single-use token mailed to a person: to verify an address, to reset the password, or to
+    appeal a moderation decision without signing in (a banned person cannot).
 
     Only the SHA-256 of the token's random part is stored, so the table cannot be used to act
     for anyone; ``used_at`` makes it single use.
@@ -188,18 +189,20 @@ class AccountToken(db.Model):
 
     __tablename__ = "account_tokens"
 
-    VERIFY_EMAIL, RESET_PASSWORD = "verify_email", "reset_password"
+    VERIFY_EMAIL, RESET_PASSWORD, APPEAL = "verify_email", "reset_password", "appeal"
 
     digest: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     purpose: Mapped[str] = mapped_column(sa.String(20))
     # The address a verification token confirms (the current one, or the one switched to).
     email: Mapped[str | None] = mapped_column(sa.String(254))
+    # The decision an appeal token lets its person appeal.
+    action_id: Mapped[int | None] = mapped_column(sa.ForeignKey("moderation_actions.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
 
-    __table_args__ = (sa.CheckConstraint("purpose IN ('verify_email', 'reset_password')", name="purpose"),)
+    __table_args__ = (sa.CheckConstraint("purpose IN ('verify_email', 'reset_password', 'appeal')", name="purpose"),)
 
 
 class OutboxMail(db.Model):

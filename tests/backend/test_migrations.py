@@ -232,3 +232,32 @@ def test_0012_lets_a_decided_report_be_followed_by_a_new_one_and_keeps_the_table
         assert connection.scalar(sa.text("PRAGMA foreign_keys")) == 1
     assert reasons == ["again"]
     upgrade()
+
+
+def _add_account_token(connection, digest, purpose):
+    connection.execute(
+        sa.text(
+            "INSERT INTO account_tokens (digest, user_id, purpose, created_at, expires_at) "
+            "VALUES (:digest, 1, :purpose, :now, :now)"
+        ),
+        {"digest": digest, "purpose": purpose, "now": NOW},
+    )
+
+
+def test_0013_lets_account_tokens_carry_appeals_and_its_downgrade_removes_them(migrated_from_0005):
+    upgrade(revision="0013_appeal_links")
+    with db.engine.begin() as connection:
+        _add_account_token(connection, "a" * 64, "appeal")
+        _add_account_token(connection, "r" * 64, "reset_password")
+    with pytest.raises(IntegrityError), db.engine.begin() as connection:
+        _add_account_token(connection, "x" * 64, "anything")
+
+    downgrade(revision="0012_open_reports")
+
+    with db.engine.begin() as connection:
+        purposes = connection.execute(sa.text("SELECT purpose FROM account_tokens")).scalars().all()
+        columns = {column["name"] for column in sa.inspect(connection).get_columns("account_tokens")}
+    assert purposes == ["reset_password"] and "action_id" not in columns
+    with pytest.raises(IntegrityError), db.engine.begin() as connection:
+        _add_account_token(connection, "b" * 64, "appeal")
+    upgrade()

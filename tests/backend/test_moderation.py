@@ -9,11 +9,11 @@ import pytest
 import sqlalchemy as sa
 
 from friender.extensions import db
-from friender.models import ModerationAction, Photo
+from friender.models import AccountToken, ModerationAction, OutboxMail, Photo
 from friender.storage import get_storage
 
 from . import photo_files as files
-from .mail import parts
+from .mail import outbox_link, parts, token_of
 from .matching import create_block, create_match
 from .sse import ClientStream
 from .support import NYC_PROFILE
@@ -520,6 +520,96 @@ def test_the_person_sees_the_decision_and_appeals_once_which_reopens_the_case(cl
     detail = client.get(f"/api/moderation/cases/{person.id}", headers=moderator.headers).get_json()
     assert [a["text"] for a in detail["appeals"]] == ["I only shared a link once."]
     assert client.get("/api/me/moderation", headers=person.headers).get_json()["actions"][0]["can_appeal"] is False
+
+
+def appeal_token(person):
+    """The token of the appeal link in the newest decision mail to ``person``."""
+    return token_of(outbox_link(person.email, "/appeal"))
+
+
+def test_a_banned_person_appeals_from_the_mails_link_once_which_reopens_the_case(client, make_user, moderator):
+    person, reporter = make_user(), make_user()
+    report(client, reporter, person, category="fake")
+    banned = act(client, moderator, person, "ban", note=f"Reported by {reporter.username}")
+    token = appeal_token(person)
+    assert login(client, person).status_code == 403  # no way in: the link is the way to appeal
+
+    shown = client.get(f"/api/appeals/{token}")
+
+    assert shown.status_code == 200
+    decision = shown.get_json()
+    assert (decision["id"], decision["action"], decision["rule"], decision["until"]) == (
+        banned["id"],
+        "ban",
+        "fake",
+        None,
+    )
+    assert decision["rule_text"].startswith("Be yourself") and decision["can_appeal"] is True
+    assert "note" not in decision and reporter.username not in shown.get_data(as_text=True)
+    empty = client.post(f"/api/appeals/{token}", json={"text": "  "})
+    assert empty.status_code == 422 and "text" in empty.get_json()["fields"]
+    assert client.get(f"/api/appeals/{token}").status_code == 200  # a refused body spends nothing
+
+    appealed = client.post(f"/api/appeals/{token}", json={"text": "That is really me."})
+
+    assert appealed.status_code == 201 and appealed.get_json()["action_id"] == banned["id"]
+    [case] = client.get("/api/moderation/cases", headers=moderator.headers).get_json()["cases"]
+    assert (case["user_id"], case["status"], case["appeal_count"], case["banned"]) == (person.id, "open", 1, True)
+    detail = client.get(f"/api/moderation/cases/{person.id}", headers=moderator.headers).get_json()
+    assert [(a["action_id"], a["text"]) for a in detail["appeals"]] == [(banned["id"], "That is really me.")]
+    for used in (client.get(f"/api/appeals/{token}"), client.post(f"/api/appeals/{token}", json={"text": "again"})):
+        assert used.status_code == 400 and used.get_json()["error"] == "invalid_token"
+
+
+def test_appeal_links_are_refused_when_tampered_foreign_or_already_appealed_in_the_app(client, make_user, moderator):
+    person, other = make_user(), make_user()
+    warned = act(client, moderator, person, "warn")
+    token = appeal_token(person)
+    act(client, moderator, other, "suspend", until=in_a_day())
+    others_token = appeal_token(other)
+    verification = token_of(outbox_link(person.email, "/verify-email"))
+
+    for bad in (token[:-2] + ("AA" if not token.endswith("AA") else "BB"), "nonsense", verification, "x" * 500):
+        for response in (client.get(f"/api/appeals/{bad}"), client.post(f"/api/appeals/{bad}", json={"text": "hi"})):
+            assert response.status_code == 400 and response.get_json()["error"] == "invalid_token", bad
+    # Whoever holds a link appeals only its own decision, whatever token they sign in with.
+    theirs = client.post(f"/api/appeals/{others_token}", json={"text": "mine"}, headers=person.headers)
+    assert theirs.status_code == 201 and theirs.get_json()["action_id"] != warned["id"]
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(AccountToken)
+            .where(AccountToken.used_at.is_(None), AccountToken.purpose == "appeal")
+        )
+        == 1
+    )
+
+    in_the_app = client.post("/api/me/appeals", json={"action_id": warned["id"], "text": "No."}, headers=person.headers)
+    assert in_the_app.status_code == 201
+    for response in (client.get(f"/api/appeals/{token}"), client.post(f"/api/appeals/{token}", json={"text": "x"})):
+        assert response.status_code == 400 and response.get_json()["error"] == "invalid_token"
+    detail = client.get(f"/api/moderation/cases/{person.id}", headers=moderator.headers).get_json()
+    assert [a["text"] for a in detail["appeals"]] == ["No."]  # one appeal per action
+
+
+def test_a_restore_mail_has_no_appeal_link(client, make_user, moderator):
+    person = make_user()
+    act(client, moderator, person, "suspend", until=in_a_day())
+    act(client, moderator, person, "restore", note="Served.")
+
+    suspended, restored = db.session.scalars(
+        sa.select(OutboxMail).where(OutboxMail.to_address == person.email).order_by(OutboxMail.id)
+    ).all()[-2:]
+    assert "/appeal?token=" in suspended.text_body and "/appeal" not in restored.text_body + restored.html_body
+    assert restored.subject == "Your Friender account was restored"
+
+
+@pytest.mark.app_config(APPEAL_LINK_RATE_LIMIT="2 per hour")
+def test_appeal_links_are_rate_limited_per_address(client):
+    statuses = [client.get(f"/api/appeals/guess{number}").status_code for number in range(3)]
+    posts = [client.post(f"/api/appeals/guess{number}", json={"text": "hi"}).status_code for number in range(3)]
+
+    assert statuses == [400, 400, 429] and posts == [400, 400, 429]
 
 
 def test_a_dismissal_is_not_told_to_the_person_and_cannot_be_appealed(client, make_user, moderator):

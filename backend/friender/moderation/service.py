@@ -20,14 +20,15 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from .. import events
+from .. import events, mail
+from ..auth import account_tokens
 from ..auth.service import revoke_sessions
-from ..errors import Conflict, NotFound, ValidationFailed
+from ..errors import Conflict, InvalidToken, NotFound, ValidationFailed
 from ..extensions import db
-from ..mail import queue_mail
 from ..models import (
     CONVERSATION_CATEGORIES,
     REPORT_CATEGORIES,
+    AccountToken,
     Appeal,
     ModerationAction,
     Photo,
@@ -59,6 +60,8 @@ NOTICE_TITLES = {
 }
 # Actions that change nothing for the person, so they are not told and cannot appeal.
 SILENT_ACTIONS = ("dismiss",)
+# Actions the person is told of but cannot appeal (they undo a measure).
+UNAPPEALABLE_ACTIONS = ("restore",)
 LOCKING_ACTIONS = ("suspend", "ban")
 MAX_CASES = 200
 MAX_SUSPENSION = timedelta(days=3650)
@@ -239,6 +242,7 @@ def take_action(moderator, user_id, action, note, until=None, photo_id=None, rul
     )
     user.hidden_at = None
     if action not in SILENT_ACTIONS:
+        db.session.flush()  # the appeal link names the action's id
         _queue_notice_mail(user, record)
     db.session.commit()
 
@@ -248,10 +252,18 @@ def take_action(moderator, user_id, action, note, until=None, photo_id=None, rul
 
 
 def _queue_notice_mail(user, record):
-    """The decision by mail, in the action's transaction: the outbox sends it once committed."""
+    """The decision by mail, in the action's transaction: the outbox sends it once committed.
+
+    A decision that can be appealed carries a single-use appeal link, which works without signing
+    in: a suspended or banned person cannot sign in.
+    """
     until = as_utc(record.until).strftime("%Y-%m-%d %H:%M UTC") if record.until else None
     title = NOTICE_TITLES[record.action]
-    queue_mail(
+    appeal_url = None
+    if record.action not in UNAPPEALABLE_ACTIONS:
+        token = account_tokens.issue(user, AccountToken.APPEAL, action_id=record.id)
+        appeal_url = mail.link("/appeal", token)
+    mail.queue_mail(
         user.email,
         title,
         "moderation_notice",
@@ -259,6 +271,7 @@ def _queue_notice_mail(user, record):
         title=title,
         until=until,
         rule_text=RULES.get(record.rule, RULES["other"]),
+        appeal_url=appeal_url,
         url=f"{current_app.config['APP_BASE_URL']}/profile",
     )
 
@@ -286,7 +299,7 @@ def notice_of(record, appeal=None):
         "until": record.until,
         "created_at": record.created_at,
         "appeal": appeal,
-        "can_appeal": appeal is None and record.action not in ("restore",),
+        "can_appeal": appeal is None and record.action not in UNAPPEALABLE_ACTIONS,
     }
 
 
@@ -342,7 +355,7 @@ def appeal(user, action_id, text):
     action = db.session.get(ModerationAction, action_id)
     if action is None or action.user_id != user.id or action.action in SILENT_ACTIONS:
         raise NotFound("No such decision on your account.")
-    if action.action == "restore":
+    if action.action in UNAPPEALABLE_ACTIONS:
         raise ValidationFailed("A restore cannot be appealed.", fields={"action_id": ["Nothing to appeal."]})
     record = Appeal(action_id=action.id, user_id=user.id, text=text)
     db.session.add(record)
@@ -352,3 +365,26 @@ def appeal(user, action_id, text):
         db.session.rollback()
         raise Conflict("You have already appealed this decision.") from None
     return record
+
+
+def _still_appealable(_user, row):
+    """An appeal link whose decision is gone or already appealed (from the app, say) is spent."""
+    if row.action_id is None or db.session.scalar(sa.select(Appeal.id).where(Appeal.action_id == row.action_id)):
+        raise InvalidToken(account_tokens.INVALID)
+
+
+def decision_of_appeal_link(token):
+    """The decision an appeal link (from a decision mail) lets its person appeal, as their notice.
+
+    A tampered, expired or used link, or one whose decision was appealed already → 400 ``invalid_token``.
+    """
+    row, user = account_tokens.peek(token, AccountToken.APPEAL)
+    _still_appealable(user, row)
+    return notice_of(db.session.get(ModerationAction, row.action_id))
+
+
+def appeal_by_link(token, text):
+    """Appeal the decision of an appeal link without signing in; the link is spent, and the appeal is
+    :func:`appeal`'s (one per action, reopening the case)."""
+    row, user = account_tokens.redeem(token, AccountToken.APPEAL, check=_still_appealable)
+    return appeal(user, row.action_id, text)
