@@ -78,6 +78,8 @@ class BaseConfig:
     # The browser sends one typing signal every few seconds while someone types.
     TYPING_RATE_LIMIT = _env("TYPING_RATE_LIMIT", "30 per minute")
     REPORT_RATE_LIMIT = _env("REPORT_RATE_LIMIT", "10 per hour")
+    # Per client address, for each of GET and POST /api/appeals/{token} (no account to count by).
+    APPEAL_LINK_RATE_LIMIT = _env("APPEAL_LINK_RATE_LIMIT", "20 per hour")
     # Changes of one's ZIP code or friend radius allowed in any LOCATION_CHANGE_WINDOW: each one
     # is a new vantage point for reading other people's distances.
     LOCATION_CHANGE_LIMIT = _env_int("LOCATION_CHANGE_LIMIT", 5)

@@ -59,8 +59,9 @@ class User(db.Model):
     email_verified_at: Mapped[datetime | None]
     # An address the person asked to switch to; it replaces ``email`` once its link is followed.
     pending_email: Mapped[str | None] = mapped_column(sa.String(254))
-    # Tokens carry the generation they were issued in; a password reset or change moves it on, which
-    # revokes every earlier token except those of ``kept_session`` (the session that changed it).
+    # Tokens carry the generation they were issued in; a password reset or change, a suspension or
+    # a ban moves it on, which revokes every earlier token except those of ``kept_session`` (the
+    # session that changed the password; None after any other revocation).
     token_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     kept_session: Mapped[str | None] = mapped_column(sa.String(36))
     # How many different people confirmed meeting this person after a hangout, both sides
@@ -81,8 +82,6 @@ class User(db.Model):
 
     # Granted only by an operator (``flask users grant-moderator``); no API schema loads it.
     is_moderator: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
-    # Every token carries the version it was issued under; bumping it revokes them all at once.
-    token_version: Mapped[int] = mapped_column(default=0, server_default="0")
     suspended_until: Mapped[datetime | None]
     banned_at: Mapped[datetime | None]
     # Set by automatic protection (several reporters, or an underage report): out of discovery
@@ -185,7 +184,8 @@ class RevokedToken(db.Model):
 
 
 class AccountToken(db.Model):
-    """A single-use token mailed to a person: to verify an address or to reset the password.
+    """A single-use token mailed to a person: to verify an address, to reset the password, or to
+    appeal a moderation decision without signing in (a banned person cannot).
 
     Only the SHA-256 of the token's random part is stored, so the table cannot be used to act
     for anyone; ``used_at`` makes it single use.
@@ -193,18 +193,20 @@ class AccountToken(db.Model):
 
     __tablename__ = "account_tokens"
 
-    VERIFY_EMAIL, RESET_PASSWORD = "verify_email", "reset_password"
+    VERIFY_EMAIL, RESET_PASSWORD, APPEAL = "verify_email", "reset_password", "appeal"
 
     digest: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     purpose: Mapped[str] = mapped_column(sa.String(20))
     # The address a verification token confirms (the current one, or the one switched to).
     email: Mapped[str | None] = mapped_column(sa.String(254))
+    # The decision an appeal token lets its person appeal.
+    action_id: Mapped[int | None] = mapped_column(sa.ForeignKey("moderation_actions.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
 
-    __table_args__ = (sa.CheckConstraint("purpose IN ('verify_email', 'reset_password')", name="purpose"),)
+    __table_args__ = (sa.CheckConstraint("purpose IN ('verify_email', 'reset_password', 'appeal')", name="purpose"),)
 
 
 class OutboxMail(db.Model):
@@ -294,7 +296,7 @@ CONVERSATION_CATEGORIES = ("harassment", "spam")
 
 
 class Report(db.Model):
-    """A report of a user, kept for moderation; one per reporter and reported user.
+    """A report of a user, kept for moderation; one open (undecided) report per reporter and reported user.
 
     ``handled_at`` is set when a moderator decides the case; until then the report is open.
     ``evidence`` is a copy of the conversation between the two, taken when a harassment or spam
@@ -312,7 +314,17 @@ class Report(db.Model):
     handled_at: Mapped[datetime | None]
     evidence: Mapped[list[dict] | None] = mapped_column(sa.JSON)
 
-    __table_args__ = (sa.UniqueConstraint("reporter_id", "reported_id", name="uq_reports_reporter_id_reported_id"),)
+    # One undecided report per reporter and person; once a moderator decides, they may report again.
+    __table_args__ = (
+        sa.Index(
+            "uq_reports_open_reporter_id_reported_id",
+            "reporter_id",
+            "reported_id",
+            unique=True,
+            postgresql_where=sa.text("handled_at IS NULL"),
+            sqlite_where=sa.text("handled_at IS NULL"),
+        ),
+    )
 
 
 MODERATION_ACTIONS = ("dismiss", "warn", "remove_photo", "clear_bio", "suspend", "ban", "restore")

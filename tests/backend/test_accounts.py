@@ -13,6 +13,8 @@ from friender.extensions import db
 from friender.models import AccountToken, OutboxMail, User
 
 from .mail import link_in, parts, token_of, wait_until
+from .matching import create_match
+from .sse import ClientStream
 from .support import BIRTHDATE, NYC_PROFILE, PASSWORD
 
 NEW_PASSWORD = "seven quiet lanterns drift"
@@ -351,6 +353,32 @@ def test_changing_the_password_keeps_this_session_and_signs_out_the_others(clien
     assert client.post("/api/auth/login", json={"username": "dana", "password": NEW_PASSWORD}).status_code == 200
     notices = [m for m in smtp_server.wait_for(user.email, count=2) if "password was changed" in m["Subject"]]
     assert len(notices) == 1
+
+
+@pytest.mark.app_config(EVENTS_HEARTBEAT_SECONDS=0.2)
+def test_changing_the_password_ends_the_other_sessions_streams_at_once_and_keeps_this_ones(
+    client, make_user, monkeypatch
+):
+    # No quiet revocation check during the test: only the change itself can end a stream.
+    monkeypatch.setattr("friender.events.stream.REVOCATION_CHECK_SECONDS", 3600)
+    user, friend = make_user(profile=NYC_PROFILE), make_user(profile=NYC_PROFILE)
+    match_id = create_match(user, friend)
+    other = client.post("/api/auth/login", json={"username": user.username, "password": PASSWORD}).get_json()
+    this_stream = ClientStream(client.get("/api/events", headers=user.headers, buffered=False))
+    other_stream = ClientStream(client.get("/api/events", headers=bearer(other["access_token"]), buffered=False))
+    assert this_stream.next_event().event == "ready" and other_stream.next_event().event == "ready"
+
+    change = {"current_password": PASSWORD, "new_password": NEW_PASSWORD}
+    assert client.post("/api/me/password", json=change, headers=user.headers).status_code == 204
+
+    assert other_stream.next_event(timeout=1).event == "token_revoked"
+    with pytest.raises(StopIteration):
+        other_stream.next_frame()
+    sent = client.post(f"/api/matches/{match_id}/messages", json={"body": "still there?"}, headers=friend.headers)
+    assert sent.status_code == 201
+    delivered = this_stream.next_event(timeout=1)
+    assert delivered.event == "message" and delivered.data["body"] == "still there?"
+    this_stream.close()
 
 
 def test_changing_the_email_switches_only_once_the_new_address_is_confirmed(client, make_user, smtp_server):

@@ -6,7 +6,7 @@ key, and leave the app's connections enforcing foreign keys again.
 
 import pytest
 import sqlalchemy as sa
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
 from sqlalchemy.exc import IntegrityError
 
 from friender import create_app
@@ -85,7 +85,7 @@ def migrated_from_0005(tmp_path):
 def test_0010_keeps_the_rows_and_autoincrement_and_files_old_reports_as_other(migrated_from_0005):
     rows_before = migrated_from_0005[0]
 
-    upgrade()
+    upgrade(revision="0010_moderation")
 
     with db.engine.begin() as connection:
         users = connection.execute(sa.text("SELECT id, username, is_moderator, token_version FROM users")).all()
@@ -147,7 +147,7 @@ def test_after_0006_foreign_keys_and_unique_indexes_still_hold(migrated_from_000
 def test_0009_gives_every_existing_profile_a_met_count_of_zero_and_keeps_the_rest(migrated_from_0005):
     rows_before, indexes_before, columns = migrated_from_0005
 
-    upgrade()
+    upgrade(revision="0009_hangouts")
 
     with db.engine.begin() as connection:
         users = connection.execute(sa.text("SELECT id, username, met_count FROM users ORDER BY id")).all()
@@ -169,3 +169,95 @@ def test_0009_gives_every_existing_profile_a_met_count_of_zero_and_keeps_the_res
         )
         connection.execute(sa.text("DELETE FROM matches WHERE id = 1"))
         assert connection.scalar(sa.text("SELECT count(*) FROM hangouts")) == 0
+
+
+def test_0011_folds_the_token_version_into_the_generation_and_keeps_autoincrement(migrated_from_0005):
+    upgrade(revision="0010_moderation")
+    with db.engine.begin() as connection:
+        # ana was suspended once after a password change (kept session s1), ben changed his
+        # password only, cy never revoked anything.
+        connection.execute(
+            sa.text("UPDATE users SET token_generation = 1, kept_session = 's1', token_version = 1 WHERE id = 1")
+        )
+        connection.execute(sa.text("UPDATE users SET token_generation = 2, kept_session = 's2' WHERE id = 2"))
+
+    upgrade(revision="0011_token_revocation")
+
+    with db.engine.begin() as connection:
+        users = connection.execute(sa.text("SELECT id, token_generation, kept_session FROM users ORDER BY id")).all()
+        columns = {column["name"] for column in sa.inspect(connection).get_columns("users")}
+        create_sql = connection.scalar(sa.text("SELECT sql FROM sqlite_master WHERE name = 'users'"))
+    # ana's tokens of generation 1 (her kept session's too) stay revoked, as her suspension left them.
+    assert users == [(1, 2, None), (2, 2, "s2"), (3, 0, None)]
+    assert "token_version" not in columns
+    assert "AUTOINCREMENT" in create_sql
+
+    downgrade(revision="0010_moderation")
+
+    with db.engine.begin() as connection:
+        versions = connection.execute(sa.text("SELECT token_version FROM users ORDER BY id")).scalars().all()
+    assert versions == [0, 0, 0]
+    upgrade()
+
+
+def test_0012_lets_a_decided_report_be_followed_by_a_new_one_and_keeps_the_table(migrated_from_0005):
+    rows_before, indexes_before, columns = migrated_from_0005
+
+    upgrade(revision="0012_open_reports")
+
+    with db.engine.begin() as connection:
+        rows_after, indexes_after, _ = _snapshot(connection, columns)
+        reports_sql = connection.scalar(sa.text("SELECT sql FROM sqlite_master WHERE name = 'reports'"))
+        connection.execute(sa.text("UPDATE reports SET handled_at = :now"), {"now": NOW})
+        connection.execute(
+            sa.text("INSERT INTO reports (reporter_id, reported_id, reason, created_at) VALUES (3, 2, 'again', :now)"),
+            {"now": NOW},
+        )
+    assert rows_after["reports"] == rows_before["reports"]
+    assert "AUTOINCREMENT" in reports_sql and "uq_reports_reporter_id_reported_id" not in reports_sql
+    # Every named index stays; the constraint's own (unnamed) one goes with it.
+    assert {(name, sql) for table, name, sql in indexes_before if table == "reports" and sql} <= {
+        (name, sql) for _table, name, sql in indexes_after
+    }
+    with pytest.raises(IntegrityError), db.engine.begin() as connection:
+        connection.execute(
+            sa.text("INSERT INTO reports (reporter_id, reported_id, reason, created_at) VALUES (3, 2, 'more', :now)"),
+            {"now": NOW},
+        )
+
+    downgrade(revision="0011_token_revocation")
+
+    with db.engine.begin() as connection:
+        reasons = connection.execute(sa.text("SELECT reason FROM reports")).scalars().all()
+        assert connection.scalar(sa.text("PRAGMA foreign_keys")) == 1
+    assert reasons == ["again"]
+    upgrade()
+
+
+def _add_account_token(connection, digest, purpose):
+    connection.execute(
+        sa.text(
+            "INSERT INTO account_tokens (digest, user_id, purpose, created_at, expires_at) "
+            "VALUES (:digest, 1, :purpose, :now, :now)"
+        ),
+        {"digest": digest, "purpose": purpose, "now": NOW},
+    )
+
+
+def test_0013_lets_account_tokens_carry_appeals_and_its_downgrade_removes_them(migrated_from_0005):
+    upgrade(revision="0013_appeal_links")
+    with db.engine.begin() as connection:
+        _add_account_token(connection, "a" * 64, "appeal")
+        _add_account_token(connection, "r" * 64, "reset_password")
+    with pytest.raises(IntegrityError), db.engine.begin() as connection:
+        _add_account_token(connection, "x" * 64, "anything")
+
+    downgrade(revision="0012_open_reports")
+
+    with db.engine.begin() as connection:
+        purposes = connection.execute(sa.text("SELECT purpose FROM account_tokens")).scalars().all()
+        columns = {column["name"] for column in sa.inspect(connection).get_columns("account_tokens")}
+    assert purposes == ["reset_password"] and "action_id" not in columns
+    with pytest.raises(IntegrityError), db.engine.begin() as connection:
+        _add_account_token(connection, "b" * 64, "appeal")
+    upgrade()

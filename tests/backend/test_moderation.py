@@ -9,11 +9,11 @@ import pytest
 import sqlalchemy as sa
 
 from friender.extensions import db
-from friender.models import ModerationAction, Photo
+from friender.models import AccountToken, ModerationAction, OutboxMail, Photo
 from friender.storage import get_storage
 
 from . import photo_files as files
-from .mail import parts
+from .mail import outbox_link, parts, token_of
 from .matching import create_block, create_match
 from .sse import ClientStream
 from .support import NYC_PROFILE
@@ -168,6 +168,31 @@ def test_three_different_reporters_hide_someone_from_discovery_until_a_moderator
     assert client.get("/api/moderation/cases", headers=moderator.headers).get_json() == {"cases": []}
 
 
+def test_a_new_report_after_a_decision_is_accepted_and_reopens_the_case_but_not_a_second_open_one(
+    client, make_user, moderator
+):
+    person, reporter, other = make_user(), make_user(), make_user()
+    report(client, reporter, person, category="spam")
+    act(client, moderator, person, "warn")
+    assert client.get("/api/moderation/cases", headers=moderator.headers).get_json() == {"cases": []}
+
+    again = report(client, reporter, person, category="harassment", reason="Still at it.")
+
+    [case] = client.get("/api/moderation/cases", headers=moderator.headers).get_json()["cases"]
+    assert (case["user_id"], case["status"], case["report_count"], case["categories"]) == (
+        person.id,
+        "open",
+        1,
+        ["harassment"],
+    )
+    detail = client.get(f"/api/moderation/cases/{person.id}", headers=moderator.headers).get_json()
+    assert [(r["id"], r["category"]) for r in detail["reports"]][-1] == (again["id"], "harassment")
+    assert len(detail["reports"]) == 2 and detail["status"] == "open"
+    twice = client.post("/api/reports", json={"user_id": person.id, "reason": "and again"}, headers=reporter.headers)
+    assert twice.status_code == 409 and twice.get_json()["error"] == "conflict"
+    report(client, other, person)  # someone else's open report is their own
+
+
 def test_one_underage_report_hides_at_once(client, make_user, moderator):
     person, viewer, reporter = (make_user(profile=NYC_PROFILE) for _ in range(3))
 
@@ -255,6 +280,118 @@ def test_suspension_revokes_tokens_refuses_login_hides_everywhere_and_restore_br
     assert [m["id"] for m in client.get("/api/matches", headers=friend.headers).get_json()["matches"]] == [match_id]
     assert client.get(f"/api/users/{person.id}", headers=friend.headers).status_code == 200
     assert person.id in discover_ids(client, stranger)
+
+
+PHILADELPHIA = {**NYC_PROFILE, "zip_code": "19103", "friend_radius_miles": 250}
+
+
+def _what_others_see(client, person, friend, stranger, far_viewer, match_id, hangout_id):
+    """Every way someone else reaches ``person``: route → status (or whether they are listed)."""
+    base, hangout = f"/api/matches/{match_id}", f"/api/matches/{match_id}/hangouts/{hangout_id}"
+    partner_routes = {
+        "GET profile": client.get(f"/api/users/{person.id}", headers=friend.headers),
+        "GET photos": client.get(f"/api/users/{person.id}/photos", headers=friend.headers),
+        "GET messages": client.get(f"{base}/messages", headers=friend.headers),
+        "POST read": client.post(f"{base}/read", headers=friend.headers),
+        "POST typing": client.post(f"{base}/typing", headers=friend.headers),
+        "GET hangouts": client.get(f"{base}/hangouts", headers=friend.headers),
+        "GET ics": client.get(f"{hangout}.ics", headers=friend.headers),
+    }
+    seen = {route: response.status_code for route, response in partner_routes.items()}
+    matches = client.get("/api/matches", headers=friend.headers).get_json()["matches"]
+    seen["listed in matches"] = match_id in [match["id"] for match in matches]
+    seen["listed in discovery"] = person.id in discover_ids(client, stranger)
+    wider = client.get("/api/discover", headers=far_viewer.headers).get_json()
+    seen["counted by a wider radius"] = wider["wider"][-1]["count"]
+    return seen
+
+
+@pytest.mark.parametrize("measure", ["suspend", "ban"])
+def test_a_locked_person_is_gone_from_every_route_others_use_and_restore_brings_all_back(
+    client, make_user, moderator, measure
+):
+    person, friend, stranger = (make_user(profile=PHILADELPHIA) for _ in range(3))
+    far_viewer = make_user(profile={**NYC_PROFILE, "friend_radius_miles": 30})  # ~83 miles from them
+    match_id = create_match(person, friend)
+    client.post(f"/api/matches/{match_id}/messages", json={"body": "hi"}, headers=person.headers)
+    body = {"activity": "Chess", "options": [{"starts_at": in_a_day(), "ends_at": in_a_day()}], "place_kind": "cafe"}
+    body["options"][0]["ends_at"] = (datetime.now(UTC) + timedelta(days=1, hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    hangout = client.post(f"/api/matches/{match_id}/hangouts", json=body, headers=person.headers).get_json()
+    accepted = client.post(
+        f"/api/matches/{match_id}/hangouts/{hangout['id']}/accept", json={"option_index": 0}, headers=friend.headers
+    )
+    assert accepted.status_code == 200, accepted.get_json()
+    client.post("/api/swipes", json={"user_id": friend.id, "liked": False}, headers=far_viewer.headers)
+    client.post("/api/swipes", json={"user_id": stranger.id, "liked": False}, headers=far_viewer.headers)
+    visible = _what_others_see(client, person, friend, stranger, far_viewer, match_id, hangout["id"])
+    assert visible == {
+        "GET profile": 200,
+        "GET photos": 200,
+        "GET messages": 200,
+        "POST read": 204,
+        "POST typing": 204,
+        "GET hangouts": 200,
+        "GET ics": 200,
+        "listed in matches": True,
+        "listed in discovery": True,
+        "counted by a wider radius": 1,
+    }
+
+    act(client, moderator, person, measure, **({"until": in_a_day()} if measure == "suspend" else {}))
+
+    hidden = _what_others_see(client, person, friend, stranger, far_viewer, match_id, hangout["id"])
+    assert hidden == {
+        **{route: 404 for route in visible if route.startswith(("GET", "POST"))},
+        "listed in matches": False,
+        "listed in discovery": False,
+        "counted by a wider radius": 0,
+    }
+    message = client.post(f"/api/matches/{match_id}/messages", json={"body": "hello?"}, headers=friend.headers)
+    swipe = client.post("/api/swipes", json={"user_id": person.id, "liked": True}, headers=stranger.headers)
+    assert (message.status_code, swipe.status_code) == (404, 404)
+    own = {"Authorization": f"Bearer {person.access_token}"}
+    for method, path in (
+        ("GET", "/api/me"),
+        ("GET", "/api/matches"),
+        ("GET", "/api/events"),
+        ("GET", "/api/me/moderation"),
+    ):
+        answer = client.open(path, method=method, headers=own)
+        assert answer.status_code == 401 and answer.get_json()["error"] == "token_revoked", path
+    assert (
+        client.post("/api/auth/refresh", headers={"Authorization": f"Bearer {person.refresh_token}"}).status_code == 401
+    )
+
+    act(client, moderator, person, "restore", note="Reviewed again.")
+
+    assert _what_others_see(client, person, friend, stranger, far_viewer, match_id, hangout["id"]) == visible
+    assert client.get("/api/me", headers=own).status_code == 401  # old tokens stay dead
+    assert login(client, person).status_code == 200
+
+
+def test_after_a_restore_old_tokens_stay_dead_and_a_password_change_keeps_its_session(client, make_user, moderator):
+    person = make_user(profile=NYC_PROFILE)
+    old_session = login(client, person).get_json()
+    act(client, moderator, person, "suspend", until=in_a_day())
+    act(client, moderator, person, "restore", note="Served.")
+
+    current = login(client, person).get_json()
+    other = login(client, person).get_json()
+    for token in (person.access_token, old_session["access_token"]):
+        assert client.get("/api/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    for token in (person.refresh_token, old_session["refresh_token"]):
+        assert client.post("/api/auth/refresh", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+    change = {"current_password": person.password, "new_password": "seven quiet lanterns drift"}
+    current_headers = {"Authorization": f"Bearer {current['access_token']}"}
+    assert client.post("/api/me/password", json=change, headers=current_headers).status_code == 204
+
+    assert client.get("/api/me", headers=current_headers).status_code == 200
+    refreshed = client.post("/api/auth/refresh", headers={"Authorization": f"Bearer {current['refresh_token']}"})
+    assert refreshed.status_code == 200
+    assert client.get("/api/me", headers={"Authorization": f"Bearer {other['access_token']}"}).status_code == 401
+    for token in (person.access_token, old_session["access_token"]):
+        assert client.get("/api/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
 
 
 def test_a_ban_refuses_login_and_a_suspension_needs_a_future_end(client, make_user, moderator):
@@ -383,6 +520,96 @@ def test_the_person_sees_the_decision_and_appeals_once_which_reopens_the_case(cl
     detail = client.get(f"/api/moderation/cases/{person.id}", headers=moderator.headers).get_json()
     assert [a["text"] for a in detail["appeals"]] == ["I only shared a link once."]
     assert client.get("/api/me/moderation", headers=person.headers).get_json()["actions"][0]["can_appeal"] is False
+
+
+def appeal_token(person):
+    """The token of the appeal link in the newest decision mail to ``person``."""
+    return token_of(outbox_link(person.email, "/appeal"))
+
+
+def test_a_banned_person_appeals_from_the_mails_link_once_which_reopens_the_case(client, make_user, moderator):
+    person, reporter = make_user(), make_user()
+    report(client, reporter, person, category="fake")
+    banned = act(client, moderator, person, "ban", note=f"Reported by {reporter.username}")
+    token = appeal_token(person)
+    assert login(client, person).status_code == 403  # no way in: the link is the way to appeal
+
+    shown = client.get(f"/api/appeals/{token}")
+
+    assert shown.status_code == 200
+    decision = shown.get_json()
+    assert (decision["id"], decision["action"], decision["rule"], decision["until"]) == (
+        banned["id"],
+        "ban",
+        "fake",
+        None,
+    )
+    assert decision["rule_text"].startswith("Be yourself") and decision["can_appeal"] is True
+    assert "note" not in decision and reporter.username not in shown.get_data(as_text=True)
+    empty = client.post(f"/api/appeals/{token}", json={"text": "  "})
+    assert empty.status_code == 422 and "text" in empty.get_json()["fields"]
+    assert client.get(f"/api/appeals/{token}").status_code == 200  # a refused body spends nothing
+
+    appealed = client.post(f"/api/appeals/{token}", json={"text": "That is really me."})
+
+    assert appealed.status_code == 201 and appealed.get_json()["action_id"] == banned["id"]
+    [case] = client.get("/api/moderation/cases", headers=moderator.headers).get_json()["cases"]
+    assert (case["user_id"], case["status"], case["appeal_count"], case["banned"]) == (person.id, "open", 1, True)
+    detail = client.get(f"/api/moderation/cases/{person.id}", headers=moderator.headers).get_json()
+    assert [(a["action_id"], a["text"]) for a in detail["appeals"]] == [(banned["id"], "That is really me.")]
+    for used in (client.get(f"/api/appeals/{token}"), client.post(f"/api/appeals/{token}", json={"text": "again"})):
+        assert used.status_code == 400 and used.get_json()["error"] == "invalid_token"
+
+
+def test_appeal_links_are_refused_when_tampered_foreign_or_already_appealed_in_the_app(client, make_user, moderator):
+    person, other = make_user(), make_user()
+    warned = act(client, moderator, person, "warn")
+    token = appeal_token(person)
+    act(client, moderator, other, "suspend", until=in_a_day())
+    others_token = appeal_token(other)
+    verification = token_of(outbox_link(person.email, "/verify-email"))
+
+    for bad in (token[:-2] + ("AA" if not token.endswith("AA") else "BB"), "nonsense", verification, "x" * 500):
+        for response in (client.get(f"/api/appeals/{bad}"), client.post(f"/api/appeals/{bad}", json={"text": "hi"})):
+            assert response.status_code == 400 and response.get_json()["error"] == "invalid_token", bad
+    # Whoever holds a link appeals only its own decision, whatever token they sign in with.
+    theirs = client.post(f"/api/appeals/{others_token}", json={"text": "mine"}, headers=person.headers)
+    assert theirs.status_code == 201 and theirs.get_json()["action_id"] != warned["id"]
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(AccountToken)
+            .where(AccountToken.used_at.is_(None), AccountToken.purpose == "appeal")
+        )
+        == 1
+    )
+
+    in_the_app = client.post("/api/me/appeals", json={"action_id": warned["id"], "text": "No."}, headers=person.headers)
+    assert in_the_app.status_code == 201
+    for response in (client.get(f"/api/appeals/{token}"), client.post(f"/api/appeals/{token}", json={"text": "x"})):
+        assert response.status_code == 400 and response.get_json()["error"] == "invalid_token"
+    detail = client.get(f"/api/moderation/cases/{person.id}", headers=moderator.headers).get_json()
+    assert [a["text"] for a in detail["appeals"]] == ["No."]  # one appeal per action
+
+
+def test_a_restore_mail_has_no_appeal_link(client, make_user, moderator):
+    person = make_user()
+    act(client, moderator, person, "suspend", until=in_a_day())
+    act(client, moderator, person, "restore", note="Served.")
+
+    suspended, restored = db.session.scalars(
+        sa.select(OutboxMail).where(OutboxMail.to_address == person.email).order_by(OutboxMail.id)
+    ).all()[-2:]
+    assert "/appeal?token=" in suspended.text_body and "/appeal" not in restored.text_body + restored.html_body
+    assert restored.subject == "Your Friender account was restored"
+
+
+@pytest.mark.app_config(APPEAL_LINK_RATE_LIMIT="2 per hour")
+def test_appeal_links_are_rate_limited_per_address(client):
+    statuses = [client.get(f"/api/appeals/guess{number}").status_code for number in range(3)]
+    posts = [client.post(f"/api/appeals/guess{number}", json={"text": "hi"}).status_code for number in range(3)]
+
+    assert statuses == [400, 400, 429] and posts == [400, 400, 429]
 
 
 def test_a_dismissal_is_not_told_to_the_person_and_cannot_be_appealed(client, make_user, moderator):

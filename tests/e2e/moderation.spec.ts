@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
-import { completeProfile, findOnDiscover, goTo, logIn, person, signUp } from './support';
+import { completeProfile, findOnDiscover, goTo, logIn, mailedLink, person, signUp } from './support';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -19,7 +19,7 @@ function grantModerator(baseURL: string, username: string): void {
   });
 }
 
-test('a report from a chat reaches a moderator, whose suspension signs the person out with a notice', async ({
+test('a report from a chat reaches a moderator, whose suspension signs the person out with a notice; banned, she appeals by mail', async ({
   browser,
   baseURL,
 }) => {
@@ -95,6 +95,31 @@ test('a report from a chat reaches a moderator, whose suspension signs the perso
     const audit = m.getByRole('table');
     await expect(audit).toContainText('Suspend');
     await expect(audit).toContainText('Threat in chat, first offence.');
+  });
+
+  await test.step('the moderator bans Alice from her case', async () => {
+    await m.getByRole('table').getByRole('link').first().click();
+    await expect(m.getByRole('heading', { name: `Case: ${alice.displayName}` })).toBeVisible();
+    await m.getByRole('button', { name: 'Ban', exact: true }).click();
+    const dialog = m.getByRole('dialog', { name: `Ban: ${alice.displayName}` });
+    await dialog.getByLabel('Note').fill('Threatened again by mail.');
+    await dialog.getByRole('button', { name: 'Confirm ban' }).click();
+    await expect(dialog).toBeHidden();
+  });
+
+  await test.step('banned, Alice appeals from the link in the ban mail, without signing in', async () => {
+    await a.goto(await mailedLink(alice.email, '/appeal', 'Your Friender account is banned'));
+    await expect(a.getByRole('heading', { name: 'Your account is banned' })).toBeVisible();
+    await expect(a.getByText(/^Rule: Follow Friender's community guidelines/)).toBeVisible(); // no open report left: the general rule
+    await a.getByLabel('Your appeal').fill('I was angry, I am sorry. It will not happen again.');
+    await a.getByRole('button', { name: 'Send appeal' }).click();
+    await expect(a.getByText('Your appeal was sent.', { exact: false })).toBeVisible();
+  });
+
+  await test.step("the appeal reopens Alice's case in the moderator's queue", async () => {
+    await m.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Moderation' }).click();
+    await m.getByRole('link', { name: alice.displayName }).click();
+    await expect(m.getByRole('region', { name: 'Appeals' })).toContainText('I was angry, I am sorry.');
   });
 
   await Promise.all(contexts.map((context) => context.close()));

@@ -96,8 +96,12 @@ function outbox(): string {
   return test.info().project.metadata.outbox as string;
 }
 
-/** The newest link to `path` in a mail to `to`, waiting for the app to write it. */
-export async function mailedLink(to: string, path: '/verify-email' | '/reset-password'): Promise<string> {
+/** The newest link to `path` in a mail to `to` (with that `subject`, when given), waiting for the app to write it. */
+export async function mailedLink(
+  to: string,
+  path: '/verify-email' | '/reset-password' | '/appeal',
+  subject?: string,
+): Promise<string> {
   let link: string | undefined;
   await expect
     .poll(
@@ -106,13 +110,13 @@ export async function mailedLink(to: string, path: '/verify-email' | '/reset-pas
           .filter((name) => name.endsWith('.eml'))
           .sort()
           .map((name) => readFileSync(join(outbox(), name), 'utf8').replace(/=\r?\n/g, '').replace(/=3D/g, '='))
-          .filter((mail) => mail.includes(`To: ${to}`));
+          .filter((mail) => mail.includes(`To: ${to}`) && (!subject || mail.includes(`Subject: ${subject}`)));
         const pattern = new RegExp(`https?://[^\\s"<]+?${path}\\?token=[^\\s"<]+`, 'g');
         const links = mails.flatMap((mail) => mail.match(pattern) ?? []);
         link = links[links.length - 1];
         return link;
       },
-      { message: `a mail to ${to} with a ${path} link`, timeout: 15_000 },
+      { message: `a mail to ${to}${subject ? ` about "${subject}"` : ''} with a ${path} link`, timeout: 15_000 },
     )
     .toBeTruthy();
   return new URL(link!).pathname + new URL(link!).search;

@@ -1,4 +1,5 @@
-"""Single-use tokens mailed to people: "verify this address" (24 hours), "reset my password" (30 minutes).
+"""Single-use tokens mailed to people: "verify this address" (24 hours), "reset my password" (30
+minutes), "appeal this decision" (180 days: the DSA lets people appeal for at least six months).
 
 A token is a random secret signed with the app's key (itsdangerous, salted per purpose), so a
 tampered or foreign token is refused before the database is asked. The database keeps only the
@@ -21,6 +22,7 @@ from ..models import AccountToken, User, utcnow
 LIFETIMES = {
     AccountToken.VERIFY_EMAIL: timedelta(hours=24),
     AccountToken.RESET_PASSWORD: timedelta(minutes=30),
+    AccountToken.APPEAL: timedelta(days=180),
 }
 INVALID = "This link is invalid, already used or expired. Ask for a new one."
 
@@ -33,7 +35,7 @@ def _digest(secret):
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def issue(user, purpose, email=None):
+def issue(user, purpose, email=None, action_id=None):
     """A new token for ``user`` (its row is added to the session; the caller commits)."""
     secret = secrets.token_urlsafe(32)
     db.session.add(
@@ -42,17 +44,17 @@ def issue(user, purpose, email=None):
             user_id=user.id,
             purpose=purpose,
             email=email,
+            action_id=action_id,
             expires_at=utcnow() + LIFETIMES[purpose],
         )
     )
     return _serializer(purpose).dumps(secret)
 
 
-def redeem(token, purpose, check=None):
-    """The token's row and its user, with the token marked used (in the caller's transaction).
+def peek(token, purpose):
+    """The token's row and its user, leaving the token unused (a page shows what it is for).
 
-    ``check(user, row)`` runs before the token is spent, so a refused new password, for example,
-    leaves the link usable. A tampered, unknown, used or expired token raises :class:`InvalidToken`.
+    A tampered, unknown, used or expired token raises :class:`InvalidToken`.
     """
     lifetime = LIFETIMES[purpose]
     try:
@@ -62,7 +64,16 @@ def redeem(token, purpose, check=None):
     row = db.session.get(AccountToken, _digest(secret))
     if row is None or row.purpose != purpose or row.used_at is not None or _expired(row):
         raise InvalidToken(INVALID)
-    user = db.session.get(User, row.user_id)
+    return row, db.session.get(User, row.user_id)
+
+
+def redeem(token, purpose, check=None):
+    """The token's row and its user, with the token marked used (in the caller's transaction).
+
+    ``check(user, row)`` runs before the token is spent, so a refused new password, for example,
+    leaves the link usable. A tampered, unknown, used or expired token raises :class:`InvalidToken`.
+    """
+    row, user = peek(token, purpose)
     if check is not None:
         check(user, row)
     spent = db.session.execute(

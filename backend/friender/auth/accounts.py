@@ -123,7 +123,7 @@ def reset_password(token, password):
     _row, user = account_tokens.redeem(token, AccountToken.RESET_PASSWORD, check=strong_enough)
     account_tokens.spend_all(user, AccountToken.RESET_PASSWORD)
     user.password_hash = hash_password(password)
-    _revoke_sessions(user, keep=None)
+    revoke_sessions(user)
     db.session.commit()
     end_streams(user.id)
     return user
@@ -132,14 +132,13 @@ def reset_password(token, password):
 def change_password(user, current_password, new_password, session_id):
     """Change the password of a signed-in person; their other sessions are signed out, this one stays.
 
-    The other sessions' event streams end at their next revocation check (before each delivery and
-    heartbeat); ``end_streams`` would end this session's streams too.
+    The other sessions' event streams end at once, in every process; this session's keep going.
     """
     if not check_password(user, current_password):
         raise ValidationFailed(WRONG_PASSWORD, fields={"current_password": [WRONG_PASSWORD]})
     require_strong_password(new_password, user.username, user.email, field="new_password")
     user.password_hash = hash_password(new_password)
-    _revoke_sessions(user, keep=session_id)
+    revoke_sessions(user, keep_session=session_id)
     account_tokens.spend_all(user, AccountToken.RESET_PASSWORD)
     mail.queue_mail(
         user.email,
@@ -149,6 +148,7 @@ def change_password(user, current_password, new_password, session_id):
         url=f"{current_app.config['APP_BASE_URL']}/forgot-password",
     )
     db.session.commit()
+    end_streams(user.id, keep_session=session_id)
 
 
 def request_email_change(user, password, new_email):
@@ -173,11 +173,18 @@ def request_email_change(user, password, new_email):
     db.session.commit()
 
 
-def _revoke_sessions(user, keep):
-    """Move the account's token generation on: every token issued before stops working, except
-    those of the session ``keep`` (the one that changed the password)."""
-    user.token_generation += 1
-    user.kept_session = keep
+def revoke_sessions(user, keep_session=None):
+    """Revoke every token the account holds, in the caller's transaction, except those of the
+    session ``keep_session`` (the one that changed the password), when given.
+
+    The one account-wide revocation: a password reset or change, a suspension and a ban all use
+    it. Tokens carry the generation they were issued in (claim ``gen``) and their session
+    (``sid``); moving the generation on makes every earlier one stale, and only the one kept
+    session is spared, until the next move forgets it. Incremented in SQL, so two revocations
+    at once both count.
+    """
+    user.token_generation = User.token_generation + 1
+    user.kept_session = keep_session
 
 
 def find_user_by(column, value):

@@ -69,18 +69,14 @@ def login_rate_subject(login):
     return f"user:{user.id}" if user else f"name:{login.lower()}"
 
 
-TOKEN_VERSION_CLAIM = "ver"
-
-
 def issue_tokens(user):
     """An access and a refresh token whose ``sub`` is the user id as a string.
 
-    Both carry a new session id (``sid``), the account's token generation (``gen``), which a
-    password reset or change moves on to revoke them, and its token version (``ver``), which a
-    suspension or ban moves on.
+    Both carry a new session id (``sid``) and the account's token generation (``gen``), which
+    :func:`revoke_sessions` moves on to revoke them.
     """
     identity = str(user.id)
-    claims = {"sid": str(uuid.uuid4()), "gen": user.token_generation, TOKEN_VERSION_CLAIM: user.token_version}
+    claims = {"sid": str(uuid.uuid4()), "gen": user.token_generation}
     return (
         create_access_token(identity=identity, additional_claims=claims),
         create_refresh_token(identity=identity, additional_claims=claims),
@@ -89,14 +85,8 @@ def issue_tokens(user):
 
 def issue_access_token(refresh_payload):
     """A new access token of the same session as a valid refresh token."""
-    names = ("sid", "gen", TOKEN_VERSION_CLAIM)
-    claims = {name: refresh_payload[name] for name in names if name in refresh_payload}
+    claims = {name: refresh_payload[name] for name in ("sid", "gen") if name in refresh_payload}
     return create_access_token(identity=refresh_payload["sub"], additional_claims=claims)
-
-
-def revoke_all_tokens(user):
-    """Revoke every token the user holds, in the caller's transaction (a suspension or ban does this)."""
-    user.token_version = User.token_version + 1
 
 
 def revoke_token(payload):
@@ -127,32 +117,28 @@ def logout(access_payload, refresh_token=None):
     end_streams(int(access_payload["sub"]), access_payload["jti"])
 
 
-def is_token_revoked(payload):
-    """True when a logout revoked the token, or a password reset or change revoked its generation.
+def is_token_revoked(payload, account=True):
+    """True when a logout revoked the token, or (``account``) its account is gone or refuses it
+    (see :func:`_refused_by`).
 
-    Event streams ask this before every delivery (requests ask :func:`is_request_token_revoked`).
+    Event streams ask this (requests ask :func:`is_request_token_revoked`, one query).
     """
-    return blocklist().is_revoked(payload["jti"]) or _superseded(payload, load_user(payload))
-
-
-def _superseded(payload, user):
-    """A token from before the account's last password reset or change (other than the session
-    that changed it) is revoked."""
-    if user is None or payload.get("gen", 0) >= user.token_generation:
+    if blocklist().is_revoked(payload["jti"]):
+        return True
+    if not account:
         return False
-    return not (payload.get("sid") and payload["sid"] == user.kept_session)
+    user = load_user(payload)
+    return user is None or _refused_by(user, payload)
 
 
 def _refused_by(user, payload):
-    """The account is locked (suspended or banned), or revoked all its tokens
-    (:func:`revoke_all_tokens`) after this one was issued."""
-    return payload.get(TOKEN_VERSION_CLAIM, 0) != user.token_version or user.locked
-
-
-def account_refuses_token(payload):
-    """True when the token's account is gone or refuses it (see :func:`_refused_by`)."""
-    user = load_user(payload)
-    return user is None or _refused_by(user, payload)
+    """The account is locked (suspended or banned), or revoked its sessions (:func:`revoke_sessions`)
+    after this token was issued and did not keep the token's session."""
+    if user.locked:
+        return True
+    if payload.get("gen", 0) >= user.token_generation:
+        return False
+    return not (payload.get("sid") and payload["sid"] == user.kept_session)
 
 
 # Every authenticated request needs both answers; one round trip gives them. The database holds
@@ -175,7 +161,7 @@ def is_request_token_revoked(payload):
     # Kept in the WSGI environ: it lives exactly as long as the request.
     request.environ[_REQUEST_USER] = (payload["jti"], user)
     # A deleted account is left to request_user, which answers None (a 401 of its own).
-    return bool(revoked) or _superseded(payload, user) or (user is not None and _refused_by(user, payload))
+    return bool(revoked) or (user is not None and _refused_by(user, payload))
 
 
 def request_user(payload):

@@ -41,15 +41,16 @@ def publish(user_id, event_type, data, event_id=None):
         log.warning("could not publish a %s event: %s", event_type, error)
 
 
-def end_streams(user_id, token_id=None):
+def end_streams(user_id, token_id=None, keep_session=None):
     """End every open event stream of ``user_id``, in every process, with a ``token_revoked`` event.
 
     Call it after the change that takes access away is committed (logout, password change,
-    suspension, deletion); with ``token_id`` only the streams opened with that token end. It
+    suspension, deletion); with ``token_id`` only the streams opened with that token end, with
+    ``keep_session`` all but those opened in that session (a password change keeps its own). It
     takes effect at once where the broker reaches; if Redis is unreachable, the streams end on
     their next revocation check instead (the tokens are already revoked in the database).
     """
     try:
-        broker().end_streams(user_id, token_id)
+        broker().end_streams(user_id, token_id, keep_session)
     except redis.RedisError as error:
         log.warning("could not end the event streams of user %s: %s", user_id, error)

@@ -23,10 +23,10 @@ log = logging.getLogger(__name__)
 class InProcessBroker(Broker):
     """Delivers events to the streams open in this process."""
 
-    def subscribe(self, user_id, token_id=None, address=None, limits=NO_LIMITS):
+    def subscribe(self, user_id, token_id=None, address=None, limits=NO_LIMITS, session_id=None):
         """Open a subscription to ``user_id``'s events (see :meth:`Broker.subscribe`)."""
         with self._lock:
-            subscription, replaced = self._register(user_id, token_id, address, limits)
+            subscription, replaced = self._register(user_id, token_id, address, limits, session_id)
         if replaced is not None:
             replaced._end("replaced")
         return subscription
@@ -81,14 +81,14 @@ class RedisBroker(Broker):
         """Publish ``event`` on the user's channel; every subscribed process delivers it."""
         self._client.publish(self.channel(user_id), json.dumps(event, separators=(",", ":")))
 
-    def subscribe(self, user_id, token_id=None, address=None, limits=NO_LIMITS):
+    def subscribe(self, user_id, token_id=None, address=None, limits=NO_LIMITS, session_id=None):
         """Open a subscription once Redis confirms it, so no event published afterwards is missed.
 
         Raises :class:`BrokerUnavailable` when Redis does not confirm within the timeout.
         """
         ready = _Ready()
         with self._lock:
-            subscription, replaced = self._register(user_id, token_id, address, limits)
+            subscription, replaced = self._register(user_id, token_id, address, limits, session_id)
             self._operations.append(("subscribe", user_id, ready))
             if self._listener is None:
                 self._listener = threading.Thread(target=self._listen, name="friender-events", daemon=True)

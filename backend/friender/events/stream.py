@@ -110,7 +110,9 @@ class EventStream:
                     yield ": heartbeat\n\n"
                 elif not (event["event"] == "message" and event.get("id") in self._replayed_ids):
                     # Checked before every delivery too: a logout whose ending event was lost
-                    # (Redis down for a moment) must not let later events through.
+                    # (Redis down for a moment) must not let later events through. The account's
+                    # own revocations (password, suspension, ban) are left to the quiet check:
+                    # a suspension's notice, published just before its end, must still arrive.
                     if self._token_refused(self._token, account=False):
                         yield format_event("token_revoked", TOKEN_REVOKED)
                         return

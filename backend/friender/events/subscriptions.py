@@ -54,11 +54,13 @@ class SubscriptionEnded(Exception):
 
 
 class Subscription:
-    """One open stream's inbox of events addressed to ``user_id``, opened with the token ``token_id``."""
+    """One open stream's inbox of events addressed to ``user_id``, opened with the token ``token_id``
+    of the session ``session_id``."""
 
-    def __init__(self, broker, user_id, token_id=None, address=None):
+    def __init__(self, broker, user_id, token_id=None, address=None, session_id=None):
         self.user_id = user_id
         self.token_id = token_id
+        self.session_id = session_id
         self.address = address
         self._broker = broker
         self._inbox = queue.Queue(maxsize=MAX_PENDING_EVENTS)
@@ -108,7 +110,7 @@ class Broker(ABC):
         self._subscriptions = {}
 
     @abstractmethod
-    def subscribe(self, user_id, token_id=None, address=None, limits=NO_LIMITS):
+    def subscribe(self, user_id, token_id=None, address=None, limits=NO_LIMITS, session_id=None):
         """Open a subscription to ``user_id``'s events; the caller must ``close()`` it.
 
         Raises :class:`TooManyStreams` when ``limits`` would be passed. At the account's cap, a
@@ -120,13 +122,14 @@ class Broker(ABC):
     def publish(self, user_id, event):
         """Send ``event`` to every open stream of ``user_id``, in whichever process it is."""
 
-    def end_streams(self, user_id, token_id=None):
-        """End the user's streams in every process (only those opened with ``token_id`` when given).
+    def end_streams(self, user_id, token_id=None, keep_session=None):
+        """End the user's streams in every process: only those opened with ``token_id`` when given,
+        all but those of the session ``keep_session`` when given.
 
         Each ends with ``token_revoked``. The control event travels on the user's own channel,
         so any event published after this call reaches those streams only after they ended.
         """
-        self.publish(user_id, {"event": END_STREAMS, "token_id": token_id})
+        self.publish(user_id, {"event": END_STREAMS, "token_id": token_id, "keep_session": keep_session})
 
     def unsubscribe(self, subscription):
         """Remove a subscription; returns True when it was the user's last one in this process."""
@@ -166,7 +169,7 @@ class Broker(ABC):
         self.unsubscribe(subscription)
         subscription._end(reason)
 
-    def _register(self, user_id, token_id, address, limits):
+    def _register(self, user_id, token_id, address, limits, session_id=None):
         """Add a subscription (the caller holds the lock); returns it and the one it replaces, if any."""
         mine = list(self._subscriptions.get(user_id, ()))
         replaced = None
@@ -180,15 +183,17 @@ class Broker(ABC):
             from_address = sum(1 for group in self._subscriptions.values() for s in group if s.address == address)
             if from_address >= limits.per_address:
                 raise TooManyStreams("address")
-        subscription = Subscription(self, user_id, token_id, address)
+        subscription = Subscription(self, user_id, token_id, address, session_id)
         self._subscriptions.setdefault(user_id, {})[subscription] = None
         return subscription, replaced
 
     def _deliver(self, user_id, event):
         """Put ``event`` in the inbox of each of the user's subscriptions in this process."""
         if event.get("event") == END_STREAMS:
+            kept = event.get("keep_session")
             for subscription in self.subscriptions_of(user_id, event.get("token_id")):
-                self._end_subscription(subscription, TOKEN_REVOKED)
+                if kept is None or subscription.session_id != kept:
+                    self._end_subscription(subscription, TOKEN_REVOKED)
             return
         with self._lock:
             subscriptions = list(self._subscriptions.get(user_id, ()))

@@ -51,7 +51,7 @@ def events():
     db.session.close()
     limits = Limits(config["EVENTS_MAX_STREAMS_PER_USER"], config["EVENTS_MAX_STREAMS_PER_ADDRESS"])
     try:
-        subscription = broker().subscribe(user_id, token["jti"], request.remote_addr, limits)
+        subscription = broker().subscribe(user_id, token["jti"], request.remote_addr, limits, token.get("sid"))
     except TooManyStreams as error:
         raise RateLimited(TOO_MANY_STREAMS[error.scope]) from None
     except BrokerUnavailable:

@@ -4,7 +4,7 @@ import logging
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..auth.service import account_refuses_token, is_token_revoked
+from ..auth.service import is_token_revoked
 from ..events.stream import RETRY_MILLISECONDS, format_event
 from ..extensions import db
 from ..messages.schemas import MessageSchema
@@ -38,8 +38,9 @@ def catch_up_frames(user_id, last_event_id, heartbeat_seconds, replay_limit):
 
 def stream_token_refused(app, token, account=True):
     """The token was revoked, or (``account``) its account refuses it: deleted (which also deletes its
-    revocation rows), suspended or banned. The token check is one Redis lookup when ``REDIS_URL`` is
-    set, else one primary-key read. None when the database could not be asked.
+    revocation rows), suspended, banned, or its sessions revoked by a password change or reset.
+    The token check is one Redis lookup when ``REDIS_URL`` is set, else one primary-key read.
+    None when the database could not be asked.
 
     A stream calls it outside any request, so it opens an app context of its own and hands the
     database connection back at once. A deleted account's streams are ended by ``end_streams``
@@ -48,7 +49,7 @@ def stream_token_refused(app, token, account=True):
     """
     with app.app_context():
         try:
-            return is_token_revoked(token) or (account and account_refuses_token(token))
+            return is_token_revoked(token, account=account)
         except SQLAlchemyError as error:
             # A backstop check that cannot reach the database (its pool busy with thousands of
             # streams reconnecting) must not end the stream: end_streams has already ended it if

@@ -1,23 +1,28 @@
-"""HTTP layer of ``/api/moderation/…`` (moderators only) and of ``/api/me/moderation`` and ``/api/me/appeals``."""
+"""HTTP layer of ``/api/moderation/…`` (moderators only), of ``/api/me/moderation`` and
+``/api/me/appeals``, and of ``/api/appeals/{token}`` (the appeal link of a decision mail)."""
 
 import functools
 
+from flask import current_app
 from flask_jwt_extended import current_user, get_current_user, jwt_required, verify_jwt_in_request
 from flask_smorest import Blueprint
 
 from ..errors import NotFound
-from . import notices, service
+from ..extensions import limiter
+from . import service
 from .schemas import (
     ActionRequestSchema,
     ActionSchema,
     AppealRequestSchema,
     AppealSchema,
+    AppealTextSchema,
     AuditQuerySchema,
     AuditSchema,
     CaseListSchema,
     CaseQuerySchema,
     CaseSchema,
     MyModerationSchema,
+    NoticeSchema,
 )
 
 blp = Blueprint("moderation", __name__, url_prefix="/api", description="Moderation, notices and appeals")
@@ -89,7 +94,7 @@ def audit(query):
 @blp.alt_response(401, description="Not signed in")
 def my_moderation():
     """The decisions taken on your account (with your appeals), and whether your reports were handled."""
-    return notices.my_moderation(current_user)
+    return service.my_moderation(current_user)
 
 
 @blp.route("/me/appeals", methods=["POST"])
@@ -101,4 +106,31 @@ def my_moderation():
 @blp.alt_response(409, description="Already appealed")
 def appeal(data):
     """Appeal a decision on your account, once; it goes back to the moderators."""
-    return notices.appeal(current_user, data["action_id"], data["text"])
+    return service.appeal(current_user, data["action_id"], data["text"])
+
+
+def _appeal_link_limit():
+    return current_app.config["APPEAL_LINK_RATE_LIMIT"]
+
+
+@blp.route("/appeals/<string:token>", methods=["GET"])
+@blp.doc(security=[{}])
+@limiter.limit(_appeal_link_limit)
+@blp.response(200, NoticeSchema)
+@blp.alt_response(400, description="`invalid_token`: tampered, expired or used, or the decision was appealed")
+@blp.alt_response(429, description="Too many appeal-link requests from this address")
+def appeal_link(token):
+    """The decision an appeal link (from a decision mail) lets you appeal; no sign-in needed."""
+    return service.decision_of_appeal_link(token)
+
+
+@blp.route("/appeals/<string:token>", methods=["POST"])
+@blp.doc(security=[{}])
+@limiter.limit(_appeal_link_limit)
+@blp.arguments(AppealTextSchema)
+@blp.response(201, AppealSchema)
+@blp.alt_response(400, description="`invalid_token`: tampered, expired or used, or the decision was appealed")
+@blp.alt_response(429, description="Too many appeal-link requests from this address")
+def appeal_by_link(data, token):
+    """Appeal the decision of an appeal link, once, without signing in; it goes back to the moderators."""
+    return service.appeal_by_link(token, data["text"])

@@ -186,8 +186,13 @@ class MyModerationSchema(Schema):
     reports = fields.List(fields.Nested(MyReportSchema), required=True)
 
 
-class AppealRequestSchema(Schema):
+class AppealTextSchema(Schema):
+    """``{text}``: why the decision is wrong (1–2000 characters); an appeal link names the decision."""
+
+    text = TrimmedString(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class AppealRequestSchema(AppealTextSchema):
     """``{action_id, text}``: which decision, and why it is wrong (1–2000 characters)."""
 
     action_id = DatabaseId(required=True)
-    text = TrimmedString(required=True, validate=validate.Length(min=1, max=2000))

@@ -4,8 +4,9 @@ A block hides the two people from each other everywhere: discovery, swipes, publ
 and matches (any match between them is removed, with its conversation). Unblocking removes only
 the block: whoever had already swiped does not see the other again.
 
-A report is kept for moderation; one per reporter and reported person. A harassment or spam
-report keeps a copy of the two people's conversation. Automatic protection hides the reported
+A report is kept for moderation; one open report per reporter and reported person (once a
+moderator has decided the case, the same reporter may report again, which reopens it). A
+harassment or spam report keeps a copy of the two people's conversation. Automatic protection hides the reported
 person from discovery once three different people have open reports about them, or at once on
 an ``underage`` report, until a moderator decides.
 """
@@ -85,7 +86,10 @@ def unblock_user(blocker, user_id):
 
 
 def report_user(reporter, user_id, reason, category="other"):
-    """Store a report for moderation; a second report of the same person by the same reporter is a conflict.
+    """Store a report for moderation, opening (or reopening) the reported person's case.
+
+    A second report of the same person by the same reporter while the first is undecided is a
+    conflict; once a moderator decided it, a new report is accepted.
 
     Blocks do not stop reports: people often block and report together, so the conversation is
     copied now, before a block deletes it.
@@ -95,7 +99,7 @@ def report_user(reporter, user_id, reason, category="other"):
     if category in CONVERSATION_CATEGORIES:
         report.evidence = _conversation(reporter.id, reported.id)
     db.session.add(report)
-    with conflict_on_duplicate("You have already reported this person."):
+    with conflict_on_duplicate("You have already reported this person; moderators have not decided yet."):
         db.session.flush()
     if reported.hidden_at is None and (category == "underage" or _open_reporters(reported.id) >= AUTO_HIDE_REPORTERS):
         reported.hidden_at = utcnow()

@@ -17,6 +17,7 @@ const SettingsRoute = lazy(() => import('./routes/settings'));
 const ForgotPasswordRoute = lazy(() => import('./routes/forgot-password'));
 const ResetPasswordRoute = lazy(() => import('./routes/reset-password'));
 const VerifyEmailRoute = lazy(() => import('./routes/verify-email'));
+const AppealRoute = lazy(() => import('./routes/appeal'));
 const NotFoundRoute = lazy(() => import('./routes/not-found'));
 const ModerationRoute = lazy(() => import('./routes/moderation'));
 const ModerationCaseRoute = lazy(() =>
@@ -53,6 +54,7 @@ export const appRoutes: RouteObject[] = [
         children: [
           { path: '/reset-password', element: page(<ResetPasswordRoute />) },
           { path: '/verify-email', element: page(<VerifyEmailRoute />) },
+          { path: '/appeal', element: page(<AppealRoute />) },
         ],
       },
       {

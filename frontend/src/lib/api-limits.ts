@@ -20,10 +20,16 @@ export const apiLimits = {
     }
   },
   "AppealRequest": {
+    "text": {
+      "minLength": 1,
+      "maxLength": 2000
+    },
     "action_id": {
       "minimum": 1,
       "maximum": 2147483647
-    },
+    }
+  },
+  "AppealText": {
     "text": {
       "minLength": 1,
       "maxLength": 2000

@@ -21,6 +21,8 @@ export const moderationKeys = {
   cases: (status: string) => ['moderation', 'cases', status] as const,
   case: (userId: number) => ['moderation', 'case', userId] as const,
   audit: ['moderation', 'audit'] as const,
+  /** The decision a mailed appeal link names (no session: the token is the credential). */
+  appealLink: (token: string) => ['moderation', 'appeal-link', token] as const,
 };
 
 export const discoverKeys = {

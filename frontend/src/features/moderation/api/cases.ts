@@ -8,6 +8,8 @@ export function useCases(status: 'open' | 'closed' = 'open') {
     queryOptions({
       queryKey: moderationKeys.cases(status),
       queryFn: () => api.get<{ cases: CaseSummary[] }>(`/api/moderation/cases?status=${status}`),
+      // Reports and appeals (by mailed links too) reopen cases at any time: fetch on every visit.
+      staleTime: 0,
     }),
   );
 }
@@ -17,6 +19,8 @@ export function useCase(userId: number) {
     queryOptions({
       queryKey: moderationKeys.case(userId),
       queryFn: () => api.get<ModerationCase>(`/api/moderation/cases/${userId}`),
+      // A moderator decides on what the case holds now, not on what it held half a minute ago.
+      staleTime: 0,
     }),
   );
 }

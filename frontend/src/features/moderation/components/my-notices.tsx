@@ -1,43 +1,17 @@
-import { useState, type FormEvent } from 'react';
-import { Alert } from '@/components/ui/alert';
-import { Button } from '@/components/ui/button';
-import { TextAreaField } from '@/components/ui/field';
-import { ApiError } from '@/lib/api-client';
 import { formatTime } from '@/lib/format';
 import type { ModerationNotice } from '@/types/api';
-import { APPEAL_TEXT_MAX, useAppeal, useMyModeration } from '../api/my-moderation';
+import { useAppeal, useMyModeration } from '../api/my-moderation';
+import { AppealForm } from './appeal-form';
 import { NOTICE_TITLES } from './labels';
 
-function AppealForm({ notice }: { notice: ModerationNotice }) {
+function AppealFromTheApp({ notice }: { notice: ModerationNotice }) {
   const appeal = useAppeal();
-  const [text, setText] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (!text.trim()) {
-      setError('Say why the decision is wrong.');
-      return;
-    }
-    setError(null);
-    appeal.mutate({ action_id: notice.id, text: text.trim() });
-  };
   return (
-    <form onSubmit={onSubmit} noValidate>
-      <TextAreaField
-        label="Your appeal"
-        value={text}
-        rows={3}
-        maxLength={APPEAL_TEXT_MAX}
-        error={error ?? undefined}
-        onChange={(event) => setText(event.target.value)}
-      />
-      {appeal.error && (
-        <Alert>{appeal.error instanceof ApiError ? appeal.error.message : 'Could not send. Please try again.'}</Alert>
-      )}
-      <Button type="submit" variant="secondary" pending={appeal.isPending}>
-        Send appeal
-      </Button>
-    </form>
+    <AppealForm
+      onSend={(text) => appeal.mutate({ action_id: notice.id, text })}
+      pending={appeal.isPending}
+      error={appeal.error}
+    />
   );
 }
 
@@ -62,7 +36,7 @@ export function MyNotices() {
                 You appealed: “{notice.appeal.text}” {notice.appeal.handled_at ? '(decided)' : '(waiting for a moderator)'}
               </p>
             ) : (
-              notice.can_appeal && <AppealForm notice={notice} />
+              notice.can_appeal && <AppealFromTheApp notice={notice} />
             )}
           </li>
         ))}
