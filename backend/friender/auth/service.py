@@ -16,7 +16,7 @@ from ..concurrency import run_blocking
 from ..errors import AccountBanned, AccountSuspended, Conflict, InvalidToken, Unauthorized, ValidationFailed
 from ..events import end_streams
 from ..extensions import bcrypt, db
-from ..models import AccountToken, RevokedToken, User, as_utc, utcnow
+from ..models import AccountToken, RevokedToken, User, as_utc, login_key, utcnow
 from . import account_tokens
 from .blocklist import blocklist
 from .passwords import password_problem
@@ -29,13 +29,14 @@ WRONG_PASSWORD = "That password is not correct."
 def signup(username, email, password, birthdate, display_name=None):
     """Create an account (adults only: the schema checked the birthdate) and mail its verification link.
 
-    Usernames and emails are unique whatever their case; a guessable password is refused.
+    Usernames and emails are unique by their login key (``models.login_key``: Unicode-normalised and
+    case-folded); a guessable password is refused.
     """
     require_strong_password(password, username, email)
     taken = {}
-    if _find_by(User.username, username):
+    if _find_by(User.username_key, username):
         taken["username"] = ["That username is taken."]
-    if _find_by(User.email, email):
+    if _find_by(User.email_key, email):
         taken["email"] = [EMAIL_TAKEN]
     if taken:
         raise Conflict("That username or email is already registered.", fields=taken)
@@ -82,8 +83,8 @@ def verify_email(token):
     """Follow a verification link: the address it was sent to is verified (and becomes the account's
     address, when it was a requested change). Returns the user."""
     row, user = account_tokens.redeem(token, AccountToken.VERIFY_EMAIL, check=_still_the_address)
-    if row.email.lower() != user.email.lower():
-        if _find_by(User.email, row.email) is not None:
+    if login_key(row.email) != user.email_key:
+        if _find_by(User.email_key, row.email) is not None:
             db.session.rollback()
             raise Conflict("Another account has taken that email address meanwhile.", fields={"email": [EMAIL_TAKEN]})
         user.email, user.pending_email = row.email, None
@@ -100,8 +101,8 @@ def verify_email(token):
 
 def _still_the_address(user, row):
     """A link for an address the account no longer has or wants (it asked for another since) is void."""
-    wanted = {user.email.lower(), (user.pending_email or "").lower()}
-    if row.email.lower() not in wanted:
+    wanted = {user.email_key, login_key(user.pending_email or "")}
+    if login_key(row.email) not in wanted:
         raise InvalidToken(account_tokens.INVALID)
 
 
@@ -116,7 +117,7 @@ def resend_verification(user):
 
 def request_password_reset(email):
     """Mail a reset link when an account has this address; nothing tells the caller whether one does."""
-    user = _find_by(User.email, email)
+    user = _find_by(User.email_key, email)
     if user is None:
         return
     token = account_tokens.issue(user, AccountToken.RESET_PASSWORD)
@@ -172,9 +173,9 @@ def request_email_change(user, password, new_email):
     notice to the current address."""
     if not check_password(user, password):
         raise ValidationFailed(WRONG_PASSWORD, fields={"password": [WRONG_PASSWORD]})
-    if new_email.lower() == user.email.lower():
+    if login_key(new_email) == user.email_key:
         raise ValidationFailed("That is already your address.", fields={"email": ["That is already your address."]})
-    if _find_by(User.email, new_email) is not None:
+    if _find_by(User.email_key, new_email) is not None:
         raise Conflict("That email address is already registered.", fields={"email": [EMAIL_TAKEN]})
     user.pending_email = new_email
     _mail_verification(user, new_email)
@@ -239,7 +240,7 @@ def login_rate_subject(login):
         # Count by name; the login itself then meets the outage and answers 503.
         db.session.rollback()
         user = None
-    return f"user:{user.id}" if user else f"name:{login.lower()}"
+    return f"user:{user.id}" if user else f"name:{login_key(login)}"
 
 
 def hash_password(password):
@@ -390,9 +391,10 @@ def _find_by_login(login):
     """
     found = request.environ.setdefault("friender.users_by_login", {})
     if login not in found:
-        found[login] = _find_by(User.email if "@" in login else User.username, login)
+        found[login] = _find_by(User.email_key if "@" in login else User.username_key, login)
     return found[login]
 
 
-def _find_by(column, value):
-    return db.session.execute(sa.select(User).where(sa.func.lower(column) == value.lower())).scalar_one_or_none()
+def _find_by(key_column, value):
+    """The user whose ``username_key`` or ``email_key`` (``key_column``) is ``value``'s login key."""
+    return db.session.execute(sa.select(User).where(key_column == login_key(value))).scalar_one_or_none()
