@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from PIL import Image
 from sqlalchemy.exc import OperationalError
 
+from friender import create_app
 from friender.extensions import db
 from friender.models import Photo, utcnow
 from friender.storage import InvalidKey, StorageError, get_storage
@@ -583,6 +584,55 @@ def test_every_process_hands_out_the_same_local_url_for_a_photo(app, client, use
     second = other_process.test_client().get("/api/me/photos", headers=user.headers).get_json()["photos"][0]
 
     assert (first["url"], first["thumb_url"]) == (second["url"], second["thumb_url"])
+
+
+# --- the origin of photo URLs ---------------------------------------------------------------
+
+
+@pytest.mark.app_config(APP_BASE_URL="https://friender.example/")
+def test_photo_and_upload_urls_use_app_base_url_whatever_the_host_header(client, user):
+    add_photos(client, user, 1)
+
+    for host in ("localhost", "127.0.0.1:5000", "friender.example"):
+        listed = client.get("/api/me/photos", headers={**user.headers, "Host": host})
+        assert listed.status_code == 200, host
+        (photo,) = listed.get_json()["photos"]
+        assert photo["url"].startswith("https://friender.example/api/storage/photos/")
+        assert photo["thumb_url"].startswith("https://friender.example/api/storage/photos/")
+    grant = client.post(
+        "/api/me/photos/upload-url",
+        json={"content_type": "image/jpeg", "size": 1000},
+        headers={**user.headers, "Host": "127.0.0.1"},
+    ).get_json()
+    assert grant["url"] == "https://friender.example/api/storage/upload"
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"APP_BASE_URL": "https://friender.example", "CORS_ORIGINS": ["https://app.friender.example"]},
+        {"TRUSTED_HOSTS": ["friender.example", "app.friender.example"]},
+    ],
+)
+def test_a_host_header_outside_the_configured_origins_is_a_json_400(database_url, tmp_path, make_user, settings):
+    app = create_app(
+        {
+            "FRIENDER_ENV": "testing",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "LOCAL_STORAGE_DIR": str(tmp_path / "uploads"),
+            **settings,
+        }
+    )
+    client = app.test_client()
+    user = make_user()
+
+    for host in ("friender.example", "app.friender.example:443"):
+        assert client.get("/api/ping", headers={"Host": host}).status_code == 200, host
+    for spoofed in ("evil.example", "friender.example.evil.example", "evil.example:80"):
+        response = client.get("/api/me/photos", headers={**user.headers, "Host": spoofed})
+        assert_error(response, 400, "bad_request")
+    with app.app_context():
+        db.engine.dispose()
 
 
 # --- direct upload through the app's own signed form ----------------------------------------

@@ -115,10 +115,13 @@ class LocalStorage(Storage):
             raise StorageError(f"{self.root} is not writable.")
 
     def _url_scope(self):
-        """The app's own base URL: the request's (after ProxyFix), else ``SERVER_NAME``'s."""
+        """The app's own base URL: ``APP_BASE_URL`` when configured, else the request's (after
+        ProxyFix, its Host checked against ``TRUSTED_HOSTS``), else ``SERVER_NAME``'s."""
+        config = current_app.config
+        if config["URLS_FROM_APP_BASE_URL"]:
+            return f"{config['APP_BASE_URL']}/"
         if has_request_context():
             return request.url_root
-        config = current_app.config
         if config.get("SERVER_NAME"):
             root = (config.get("APPLICATION_ROOT") or "/").rstrip("/")
             return f"{config['PREFERRED_URL_SCHEME']}://{config['SERVER_NAME']}{root}/"
