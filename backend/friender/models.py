@@ -466,6 +466,7 @@ class Photo(db.Model):
     __tablename__ = "photos"
 
     PENDING, READY = "pending", "ready"
+    UPLOAD_PREFIX = "uploads/"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
@@ -497,7 +498,7 @@ class Photo(db.Model):
     @property
     def upload_key(self):
         """Where a direct upload lands before ``confirm`` checks and processes it."""
-        return f"uploads/{self.storage_key}"
+        return f"{self.UPLOAD_PREFIX}{self.storage_key}"
 
     @property
     def object_keys(self):

@@ -696,6 +696,39 @@ def test_a_bad_direct_upload_is_removed_on_confirm(client, app, user):
     assert photo_rows() == [] and stored_keys(app) == set()
 
 
+def test_a_direct_upload_form_stores_one_file_only(client, app, user):
+    first = files.jpeg(size=(300, 200))
+    grant = request_upload(client, user, 100_000)
+    assert post_form(client, grant, first).status_code == 204
+
+    again = post_form(client, grant, files.jpeg(size=(900, 900)))
+
+    assert_error(again, 403, "forbidden")
+    (key,) = stored_keys(app)
+    assert (Path(app.config["LOCAL_STORAGE_DIR"]) / key).read_bytes() == first
+
+
+@pytest.mark.parametrize("content, status", [(files.jpeg(size=(300, 200)), 200), (b"<svg></svg>", 415)])
+def test_a_form_posted_again_after_confirm_or_refusal_stores_nothing(client, app, user, content, status):
+    grant = request_upload(client, user, 100_000)
+    assert post_form(client, grant, content).status_code == 204
+    assert client.post(f"/api/me/photos/{grant['photo_id']}/confirm", headers=user.headers).status_code == status
+    kept = stored_keys(app)
+
+    again = post_form(client, grant, files.jpeg(size=(900, 900)))
+
+    assert_error(again, 403, "forbidden")
+    assert stored_keys(app) == kept and not any(key.startswith("uploads/") for key in kept)
+
+
+def test_a_form_whose_photo_was_deleted_stores_nothing(client, app, user):
+    grant = request_upload(client, user, 100_000)
+    assert client.delete(f"/api/me/photos/{grant['photo_id']}", headers=user.headers).status_code == 204
+
+    assert_error(post_form(client, grant, files.jpeg()), 403, "forbidden")
+    assert stored_keys(app) == set()
+
+
 def test_upload_url_checks_type_size_and_free_slots(client, user):
     for body, status, code in (
         ({"content_type": "image/gif", "size": 100}, 415, "unsupported_media_type"),

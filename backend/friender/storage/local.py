@@ -64,6 +64,26 @@ class LocalStorage(Storage):
         except OSError as error:
             raise StorageError() from error
 
+    def put_new(self, key, data, content_type):
+        """Store ``key`` only if no object has it yet; False, and nothing written, when one does."""
+        path = self.path_for(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            try:
+                # A hard link, unlike a rename, refuses to replace an existing file: of two
+                # writers racing for the key, exactly one wins.
+                os.link(temporary, path)
+            except FileExistsError:
+                return False
+            finally:
+                os.unlink(temporary)
+        except OSError as error:
+            raise StorageError() from error
+        return True
+
     def get(self, key, max_bytes):
         try:
             with self.path_for(key).open("rb") as handle:
