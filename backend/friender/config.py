@@ -61,6 +61,9 @@ class BaseConfig:
     BCRYPT_LOG_ROUNDS = 12
     # bcrypt itself stops at 72 bytes; passwords may be 128 characters, so pre-hash.
     BCRYPT_HANDLE_LONG_PASSWORDS = True
+    # Native threads per worker process for CPU-bound work (bcrypt) under gevent: a burst of
+    # signups queues for these instead of stalling the worker's other greenlets.
+    BLOCKING_POOL_THREADS = _env_int("BLOCKING_POOL_THREADS", 2)
 
     REDIS_URL = _env("REDIS_URL")
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"

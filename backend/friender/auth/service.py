@@ -33,6 +33,9 @@ def signup(username, email, password, birthdate, display_name=None):
     case-folded); a guessable password is refused.
     """
     require_strong_password(password, username, email)
+    # Hashed before the first query: a signup waiting for a hashing thread holds no database
+    # connection, so a burst of them leaves the pool to everyone else.
+    password_hash = hash_password(password)
     taken = {}
     if _find_by(User.username_key, username):
         taken["username"] = ["That username is taken."]
@@ -43,7 +46,7 @@ def signup(username, email, password, birthdate, display_name=None):
     user = User(
         username=username,
         email=email,
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         display_name=display_name,
         birthdate=birthdate,
         hobbies=[],
