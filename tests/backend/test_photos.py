@@ -721,6 +721,22 @@ def test_a_form_posted_again_after_confirm_or_refusal_stores_nothing(client, app
     assert stored_keys(app) == kept and not any(key.startswith("uploads/") for key in kept)
 
 
+def test_a_post_that_loses_the_race_with_its_photos_removal_removes_its_own_file(client, app, user, monkeypatch):
+    grant = request_upload(client, user, 100_000)
+    storage = get_storage()
+    write = storage.put_new
+
+    def removed_while_writing(key, data, content_type):
+        # The photo goes (as a concurrent refusal or deletion would) after the post's first check.
+        assert client.delete(f"/api/me/photos/{grant['photo_id']}", headers=user.headers).status_code == 204
+        return write(key, data, content_type)
+
+    monkeypatch.setattr(storage, "put_new", removed_while_writing)
+
+    assert_error(post_form(client, grant, files.jpeg()), 403, "forbidden")
+    assert stored_keys(app) == set()
+
+
 def test_a_form_whose_photo_was_deleted_stores_nothing(client, app, user):
     grant = request_upload(client, user, 100_000)
     assert client.delete(f"/api/me/photos/{grant['photo_id']}", headers=user.headers).status_code == 204

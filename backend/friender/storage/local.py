@@ -52,15 +52,20 @@ class LocalStorage(Storage):
             raise InvalidKey(f"Not a storage key: {key!r}")
         return path
 
+    @staticmethod
+    def _written_beside(path, data):
+        """A temporary file next to ``path`` holding ``data``: moved into place whole, so a reader
+        never sees half a file."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        return temporary
+
     def put(self, key, data, content_type):
         path = self.path_for(key)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            # Write then rename, so a reader never sees half a file.
-            fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(temporary, path)
+            os.replace(self._written_beside(path, data), path)
         except OSError as error:
             raise StorageError() from error
 
@@ -68,10 +73,7 @@ class LocalStorage(Storage):
         """Store ``key`` only if no object has it yet; False, and nothing written, when one does."""
         path = self.path_for(key)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+            temporary = self._written_beside(path, data)
             try:
                 # A hard link, unlike a rename, refuses to replace an existing file: of two
                 # writers racing for the key, exactly one wins.
