@@ -9,7 +9,7 @@ FLASK := $(BIN)/flask --app friender
 # One gevent worker while events fan out in-process; with REDIS_URL set, one per core shares Redis.
 WORKERS ?= $(if $(REDIS_URL),2,1)
 
-.PHONY: install install-test install-bench run dev migrate seed frontend test lint test-backend test-frontend test-e2e loadtest bench-discovery bench-messages bench-overhead bench-streams lighthouse clean
+.PHONY: install install-test install-bench run dev migrate seed frontend test lint test-backend test-frontend test-e2e loadtest bench-discovery bench-messages bench-overhead bench-streams bench-signups lighthouse clean
 
 # What the app needs to run; the test and bench extras come with the targets that use them.
 install: $(VENV)/.installed
@@ -125,6 +125,11 @@ STREAMS ?= 10000
 
 bench-streams: install-bench
 	$(BIN)/python bench/streams.py --streams $(STREAMS)
+
+# A burst of signups at bcrypt cost 12 per BLOCKING_POOL_THREADS value, with ping and health
+# measured meanwhile (PostgreSQL on loopback); see bench/README.md.
+bench-signups: install-bench
+	$(BIN)/python bench/signups.py
 
 clean:
 	rm -rf $(VENV) frontend/dist frontend/node_modules tests/e2e/node_modules

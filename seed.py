@@ -30,7 +30,7 @@ from friender.auth.passwords import hash_password
 from friender.discovery.index import rebuild_search_index
 from friender.extensions import db
 from friender.geo import all_zip_places, distance_miles, lookup_zip
-from friender.models import Hangout, Match, Message, Swipe, User
+from friender.models import Hangout, Match, Message, Swipe, User, login_key
 from friender.photos.service import add_photos_from_bytes
 from friender.relationships import ordered_pair
 
@@ -118,6 +118,9 @@ def person(number, rng, fake, places, password_hash, now):
     return {
         "username": f"{SEED_PREFIX}{number:06d}",
         "email": f"{SEED_PREFIX}{number:06d}@example.com",
+        # A bulk insert skips the model's hook that writes the login keys.
+        "username_key": login_key(f"{SEED_PREFIX}{number:06d}"),
+        "email_key": login_key(f"{SEED_PREFIX}{number:06d}@example.com"),
         "password_hash": password_hash,
         "display_name": f"{first} {fake.last_name()[0]}.",
         "bio": bio[:500],

@@ -8,6 +8,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 MIN_PRODUCTION_SECRET_LENGTH = 32
 
@@ -60,6 +61,9 @@ class BaseConfig:
     BCRYPT_LOG_ROUNDS = 12
     # bcrypt itself stops at 72 bytes; passwords may be 128 characters, so pre-hash.
     BCRYPT_HANDLE_LONG_PASSWORDS = True
+    # Native threads per worker process for CPU-bound work (bcrypt) under gevent: a burst of
+    # signups queues for these instead of stalling the worker's other greenlets.
+    BLOCKING_POOL_THREADS = _env_int("BLOCKING_POOL_THREADS", 2)
 
     REDIS_URL = _env("REDIS_URL")
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
@@ -109,8 +113,12 @@ class BaseConfig:
     MAIL_OUTBOX_DIR = _env("MAIL_OUTBOX_DIR")
     # A failed delivery is retried after this many seconds, doubling up to an hour.
     MAIL_RETRY_SECONDS = _env_int("MAIL_RETRY_SECONDS", 30)
-    # The browser app's public origin: the links in mails point there.
-    APP_BASE_URL = _env("APP_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    # The browser app's public origin: the links in mails point there and, when it is set, the
+    # local storage's photo URLs too (otherwise built from the request; see ``finalize``).
+    APP_BASE_URL = _env("APP_BASE_URL")
+    # Host names a request may name (Flask's own setting: any other Host header is a 400). Unset,
+    # and APP_BASE_URL set: the hosts of APP_BASE_URL and CORS_ORIGINS plus loopback (probes).
+    TRUSTED_HOSTS = _env_list("TRUSTED_HOSTS") or None
 
     CORS_ORIGINS = _env_list("CORS_ORIGINS")
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
@@ -175,6 +183,28 @@ class BaseConfig:
             app.config["JWT_SECRET_KEY"] = _instance_secret(instance / "jwt-secret")
         if not app.config.get("SECRET_KEY"):
             app.config["SECRET_KEY"] = app.config["JWT_SECRET_KEY"]
+        _finalize_public_origin(app.config)
+
+
+DEFAULT_APP_BASE_URL = "http://127.0.0.1:5000"
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def _finalize_public_origin(config):
+    """Settle ``APP_BASE_URL``, whether URLs are built from it, and ``TRUSTED_HOSTS``.
+
+    A configured ``APP_BASE_URL`` is the one origin the app's own absolute URLs use
+    (``URLS_FROM_APP_BASE_URL``), so no Host header can point a photo URL elsewhere, and the
+    hosts trusted by default are the configured ones. Without it (``make run``, the tests) the
+    app answers on whatever address it is reached at, and mail links use the default origin.
+    """
+    configured = (config.get("APP_BASE_URL") or "").rstrip("/")
+    config["URLS_FROM_APP_BASE_URL"] = bool(configured)
+    config["APP_BASE_URL"] = configured or DEFAULT_APP_BASE_URL
+    if configured and config.get("TRUSTED_HOSTS") is None:
+        origins = [configured, *config.get("CORS_ORIGINS", [])]
+        hosts = [urlsplit(origin).hostname for origin in origins]
+        config["TRUSTED_HOSTS"] = list(dict.fromkeys([*(host for host in hosts if host), *LOOPBACK_HOSTS]))
 
 
 def _instance_secret(path):

@@ -4,10 +4,11 @@ One module on purpose (STYLE.md's layout): the tables refer to each other throug
 migration is checked against this one file.
 """
 
+import unicodedata
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 # NEVER_REUSE_IDS is applied to every table by the models' base; models that name it still work.
 from .extensions import NEVER_REUSE_IDS, db  # noqa: F401
@@ -20,6 +21,15 @@ OLDEST_AGE = 99
 def utcnow():
     """Timezone-aware now, the only clock the models use."""
     return datetime.now(UTC)
+
+
+def login_key(text):
+    """The form of a username or email address that identifies an account: NFKC, then case-folded.
+
+    ``ÄNNE@x.org``, ``änne@x.org`` and ``a\u0308nne@x.org`` all name the same account. Normalised
+    again after folding, since folding can undo NFKC (as the Unicode standard's NFKC_Casefold does).
+    """
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
 
 
 def as_utc(moment):
@@ -39,6 +49,10 @@ class User(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(sa.String(30))
     email: Mapped[str] = mapped_column(sa.String(254))
+    # The login keys (:func:`login_key`) of the two, kept in step by :meth:`_keep_login_keys`;
+    # unique, so one account per name or address on every database, whatever its collation.
+    username_key: Mapped[str] = mapped_column(sa.String(254))
+    email_key: Mapped[str] = mapped_column(sa.String(254))
     password_hash: Mapped[str] = mapped_column(sa.String(128))
 
     display_name: Mapped[str | None] = mapped_column(sa.String(50))
@@ -89,8 +103,8 @@ class User(db.Model):
     hidden_at: Mapped[datetime | None]
 
     __table_args__ = (
-        sa.Index("uq_users_username_lower", sa.func.lower(username), unique=True),
-        sa.Index("uq_users_email_lower", sa.func.lower(email), unique=True),
+        sa.Index("uq_users_username_key", username_key, unique=True),
+        sa.Index("uq_users_email_key", email_key, unique=True),
         sa.Index("ix_users_latitude_longitude", "latitude", "longitude"),
         # The few people under a moderation measure, so "not restricted" is a scan of a tiny index.
         sa.Index(
@@ -100,6 +114,12 @@ class User(db.Model):
             sqlite_where=sa.text("suspended_until IS NOT NULL OR banned_at IS NOT NULL OR hidden_at IS NOT NULL"),
         ),
     )
+
+    @validates("username", "email")
+    def _keep_login_keys(self, name, value):
+        """Every write of a username or email, whichever code path makes it, writes its key too."""
+        setattr(self, f"{name}_key", login_key(value))
+        return value
 
     @property
     def locked(self):
@@ -462,6 +482,7 @@ class Photo(db.Model):
     __tablename__ = "photos"
 
     PENDING, READY = "pending", "ready"
+    UPLOAD_PREFIX = "uploads/"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
@@ -493,7 +514,7 @@ class Photo(db.Model):
     @property
     def upload_key(self):
         """Where a direct upload lands before ``confirm`` checks and processes it."""
-        return f"uploads/{self.storage_key}"
+        return f"{self.UPLOAD_PREFIX}{self.storage_key}"
 
     @property
     def object_keys(self):

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from friender.extensions import db
 from friender.models import AccountToken, OutboxMail, User
 
-from .mail import link_in, parts, token_of, wait_until
+from .mail import link_in, outbox_link, parts, token_of, wait_until
 from .matching import create_match
 from .sse import ClientStream
 from .support import BIRTHDATE, NYC_PROFILE, PASSWORD
@@ -432,3 +432,69 @@ def test_a_login_lockout_says_how_long_to_wait(client, make_user):
     assert response.status_code == 429
     assert 0 < int(response.headers["Retry-After"]) <= 60
     assert response.get_json()["message"] == "Too many attempts. Please wait 1 minute and try again."
+
+
+# The same address three ways: capitals, precomposed small letters, and a decomposed "a" + diaeresis
+# (which the address check of signup and reset requests refuses, but a login may carry).
+ANNE_SPELLINGS = ("ÄNNE@x.org", "änne@x.org", "a\u0308nne@x.org")
+
+
+def _signup(client, username, email):
+    body = {"username": username, "email": email, "password": PASSWORD, "birthdate": BIRTHDATE}
+    return client.post("/api/auth/signup", json=body)
+
+
+@pytest.mark.parametrize("other", ["änne@x.org", "Änne@X.ORG"])
+def test_an_email_in_another_unicode_spelling_is_taken_and_logs_in_to_the_same_account(client, other):
+    first = _signup(client, "anne", ANNE_SPELLINGS[0])
+    assert first.status_code == 201
+    anne_id = first.get_json()["user"]["id"]
+
+    second = _signup(client, "anne2", other)
+
+    assert second.status_code == 409 and second.get_json()["fields"] == {
+        "email": ["An account with that email already exists."]
+    }
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
+    for login in ANNE_SPELLINGS:
+        response = client.post("/api/auth/login", json={"username": login, "password": PASSWORD})
+        assert response.status_code == 200, login
+        assert response.get_json()["user"]["id"] == anne_id
+
+
+def test_a_reset_asked_in_another_spelling_goes_to_the_accounts_own_address(client):
+    assert _signup(client, "anne", ANNE_SPELLINGS[0]).status_code == 201
+
+    asked = client.post("/api/auth/password-reset", json={"email": ANNE_SPELLINGS[1]})
+
+    assert asked.status_code == 202
+    assert "reset-password?token=" in outbox_link(ANNE_SPELLINGS[0], "/reset-password")
+    assert db.session.scalar(sa.select(sa.func.count()).where(OutboxMail.to_address == ANNE_SPELLINGS[1])) == 0
+
+
+def test_an_email_change_to_another_spelling_of_a_taken_address_is_a_conflict(client, make_user):
+    assert _signup(client, "anne", ANNE_SPELLINGS[0]).status_code == 201
+    user = make_user("erin")
+
+    clash = client.post("/api/me/email", json={"password": PASSWORD, "email": ANNE_SPELLINGS[1]}, headers=user.headers)
+    own = client.post("/api/me/email", json={"password": PASSWORD, "email": "ERIN@Example.com"}, headers=user.headers)
+
+    assert clash.status_code == 409 and "email" in clash.get_json()["fields"]
+    assert own.status_code == 422 and own.get_json()["fields"] == {"email": ["That is already your address."]}
+
+
+def test_an_address_whose_normal_form_outgrows_the_column_is_422(client):
+    # U+FDFA is one character that NFKC turns into eighteen.
+    response = _signup(client, "longkey", "\ufdfa" * 20 + "@x.org")
+
+    assert response.status_code == 422 and "email" in response.get_json()["fields"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+
+
+def test_the_database_refuses_a_second_account_with_the_same_login_key(make_user):
+    make_user("anne")
+
+    db.session.add(User(username="ANNE", email="other@example.com", password_hash="x", hobbies=[], interests=[]))
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.flush()
+    db.session.rollback()

@@ -1,11 +1,14 @@
 """Accounts and tokens: signup, login, refresh, logout, expiry, rate limits."""
 
+import concurrent.futures
 from datetime import timedelta
 
 import jwt as pyjwt
 import pytest
+import requests
 from flask_jwt_extended import create_access_token
 
+from .processes import AppProcess
 from .support import BIRTHDATE, PASSWORD
 
 
@@ -293,3 +296,45 @@ def test_a_nul_character_is_422_not_a_database_error(client, path):
 
     assert response.status_code == 422
     assert "username" in response.get_json()["fields"]
+
+
+def test_a_burst_of_signups_queues_for_hashing_while_other_requests_are_answered(
+    app, database_url, tmp_path, make_user
+):
+    """20 signups at bcrypt's production cost through one hashing thread of a gevent worker: while
+    they queue, ping, health (the database) and a signed-in request are all answered."""
+    existing = make_user()
+    server = AppProcess(
+        {
+            "FRIENDER_ENV": "production",  # bcrypt cost 12, as deployed
+            "JWT_SECRET_KEY": app.config["JWT_SECRET_KEY"],
+            "DATABASE_URL": database_url,
+            "SIGNUP_RATE_LIMIT": "1000 per hour",
+            "BLOCKING_POOL_THREADS": "1",
+            "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
+            "LOCAL_STORAGE_DIR": str(tmp_path / "uploads"),
+        }
+    )
+
+    def signup_over_http(number):
+        body = {"username": f"burst{number}", "email": f"burst{number}@example.com", "password": PASSWORD}
+        return requests.post(f"{server.base_url}/api/auth/signup", json={**body, "birthdate": BIRTHDATE}, timeout=120)
+
+    try:
+        server.wait_until_serving()
+        with concurrent.futures.ThreadPoolExecutor(20) as pool:
+            signups = [pool.submit(signup_over_http, number) for number in range(20)]
+            concurrent.futures.wait(signups, return_when=concurrent.futures.FIRST_COMPLETED)
+            answers = [
+                requests.get(f"{server.base_url}{path}", headers=existing.headers, timeout=30)
+                for path in ("/api/ping", "/api/health", "/api/me")
+            ]
+            still_queued = sum(not signup.done() for signup in signups)
+            statuses = [signup.result().status_code for signup in signups]
+    finally:
+        server.stop()
+
+    assert [answer.status_code for answer in answers] == [200, 200, 200]
+    assert answers[2].json()["id"] == existing.id
+    assert still_queued > 0  # all three were answered before the burst had been hashed
+    assert statuses == [201] * 20

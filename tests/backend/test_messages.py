@@ -1,5 +1,8 @@
 """Messages between the two members of a match: sending, paging, read receipts, limits, privacy."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 import sqlalchemy as sa
 
@@ -169,6 +172,54 @@ def test_a_block_either_way_closes_the_conversation_for_both(client, pair, block
         assert page(client, user, match_id).status_code == 404
         assert send(client, user, match_id, "after the block").status_code == 404
         assert client.post(f"/api/matches/{match_id}/read", headers=user.headers).status_code == 404
+    assert message_count() == 0
+
+
+@pytest.mark.parametrize("removal", ["unmatch", "block"])
+def test_a_message_racing_the_matchs_removal_is_201_or_404_never_500(app, make_user, removal):
+    """A member sends while the other unmatches or blocks, at the same instant, many times over.
+
+    Whichever commits first, the send is 201 (and the removal takes the message with it) or 404.
+    """
+    rounds = 30
+    pairs = [(ana, ben, create_match(ana, ben)) for ana, ben in ((make_user(), make_user()) for _ in range(rounds))]
+    barriers = [threading.Barrier(2, timeout=30) for _ in pairs]
+
+    def at_once(index, request):
+        client = app.test_client()
+        barriers[index].wait()
+        return request(client)
+
+    def ana_sends(ana, match_id):
+        return lambda client: send(client, ana, match_id, "are you still there?")
+
+    def ben_removes(ana, ben, match_id):
+        if removal == "unmatch":
+            return lambda client: client.delete(f"/api/matches/{match_id}", headers=ben.headers)
+        return lambda client: client.post("/api/blocks", json={"user_id": ana.id}, headers=ben.headers)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        futures = [
+            (
+                pool.submit(at_once, index, ana_sends(ana, match_id)),
+                pool.submit(at_once, index, ben_removes(ana, ben, match_id)),
+            )
+            for index, (ana, ben, match_id) in enumerate(pairs)
+        ]
+        answers = [(sent.result(), removed.result()) for sent, removed in futures]
+
+    unexpected = [
+        (sent.status_code, sent.get_json(), removed.status_code)
+        for sent, removed in answers
+        if sent.status_code not in (201, 404) or removed.status_code not in (201, 204)
+    ]
+    assert unexpected == []
+    for sent, _removed in answers:
+        if sent.status_code == 404:
+            assert sent.get_json()["error"] == "not_found"
+        else:
+            assert sent.get_json()["body"] == "are you still there?"
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Match)) == 0
     assert message_count() == 0
 
 

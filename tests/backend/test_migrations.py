@@ -147,7 +147,7 @@ def test_after_0006_foreign_keys_and_unique_indexes_still_hold(migrated_from_000
 def test_0009_gives_every_existing_profile_a_met_count_of_zero_and_keeps_the_rest(migrated_from_0005):
     rows_before, indexes_before, columns = migrated_from_0005
 
-    upgrade(revision="0009_hangouts")
+    upgrade(revision="0009_hangouts")  # 0014 replaces the lower() indexes on purpose
 
     with db.engine.begin() as connection:
         users = connection.execute(sa.text("SELECT id, username, met_count FROM users ORDER BY id")).all()
@@ -261,3 +261,52 @@ def test_0013_lets_account_tokens_carry_appeals_and_its_downgrade_removes_them(m
     with pytest.raises(IntegrityError), db.engine.begin() as connection:
         _add_account_token(connection, "b" * 64, "appeal")
     upgrade()
+
+
+def _add_user(connection, username, email):
+    connection.execute(
+        sa.text(
+            "INSERT INTO users (username, email, password_hash, bio, hobbies, interests, created_at, updated_at) "
+            "VALUES (:username, :email, 'hash', '', '[]', '[]', :now, :now)"
+        ),
+        {"username": username, "email": email, "now": NOW},
+    )
+
+
+def test_0014_backfills_the_login_keys_and_keeps_autoincrement(migrated_from_0005):
+    upgrade(revision="0013_appeal_links")
+    with db.engine.begin() as connection:
+        _add_user(connection, "Dee", "ÄNNE@X.org")
+
+    upgrade(revision="0014_login_keys")
+
+    with db.engine.begin() as connection:
+        keys = connection.execute(sa.text("SELECT username_key, email_key FROM users ORDER BY id")).all()
+        create_sql = connection.scalar(sa.text("SELECT sql FROM sqlite_master WHERE name = 'users'"))
+    assert [tuple(row) for row in keys] == [
+        ("ana", "ana@example.com"),
+        ("ben", "ben@example.com"),
+        ("cy", "cy@example.com"),
+        ("dee", "änne@x.org"),
+    ]
+    assert "AUTOINCREMENT" in create_sql
+    with pytest.raises(IntegrityError), db.engine.begin() as connection:
+        connection.execute(sa.text("UPDATE users SET email_key = 'änne@x.org' WHERE id = 1"))
+
+
+def test_0014_refuses_accounts_that_share_a_login_key_and_changes_nothing(migrated_from_0005, capfd):
+    upgrade(revision="0013_appeal_links")
+    with db.engine.begin() as connection:
+        # Both got in under SQLite's lower(), which folds ASCII letters only.
+        _add_user(connection, "dee", "ÄNNE@x.org")
+        _add_user(connection, "eve", "änne@x.org")
+
+    with pytest.raises(SystemExit):  # how ``flask db upgrade`` fails: the error logged, exit status 1
+        upgrade(revision="0014_login_keys")
+
+    assert "email 'änne@x.org': users [4, 5]" in capfd.readouterr().err
+
+    with db.engine.begin() as connection:
+        columns = {column["name"] for column in sa.inspect(connection).get_columns("users")}
+        revision = connection.scalar(sa.text("SELECT version_num FROM alembic_version"))
+    assert "email_key" not in columns and revision == "0013_appeal_links"

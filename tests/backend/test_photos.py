@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from PIL import Image
 from sqlalchemy.exc import OperationalError
 
+from friender import create_app
 from friender.extensions import db
 from friender.models import Photo, utcnow
 from friender.storage import InvalidKey, StorageError, get_storage
@@ -585,6 +586,55 @@ def test_every_process_hands_out_the_same_local_url_for_a_photo(app, client, use
     assert (first["url"], first["thumb_url"]) == (second["url"], second["thumb_url"])
 
 
+# --- the origin of photo URLs ---------------------------------------------------------------
+
+
+@pytest.mark.app_config(APP_BASE_URL="https://friender.example/")
+def test_photo_and_upload_urls_use_app_base_url_whatever_the_host_header(client, user):
+    add_photos(client, user, 1)
+
+    for host in ("localhost", "127.0.0.1:5000", "friender.example"):
+        listed = client.get("/api/me/photos", headers={**user.headers, "Host": host})
+        assert listed.status_code == 200, host
+        (photo,) = listed.get_json()["photos"]
+        assert photo["url"].startswith("https://friender.example/api/storage/photos/")
+        assert photo["thumb_url"].startswith("https://friender.example/api/storage/photos/")
+    grant = client.post(
+        "/api/me/photos/upload-url",
+        json={"content_type": "image/jpeg", "size": 1000},
+        headers={**user.headers, "Host": "127.0.0.1"},
+    ).get_json()
+    assert grant["url"] == "https://friender.example/api/storage/upload"
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"APP_BASE_URL": "https://friender.example", "CORS_ORIGINS": ["https://app.friender.example"]},
+        {"TRUSTED_HOSTS": ["friender.example", "app.friender.example"]},
+    ],
+)
+def test_a_host_header_outside_the_configured_origins_is_a_json_400(database_url, tmp_path, make_user, settings):
+    app = create_app(
+        {
+            "FRIENDER_ENV": "testing",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "LOCAL_STORAGE_DIR": str(tmp_path / "uploads"),
+            **settings,
+        }
+    )
+    client = app.test_client()
+    user = make_user()
+
+    for host in ("friender.example", "app.friender.example:443"):
+        assert client.get("/api/ping", headers={"Host": host}).status_code == 200, host
+    for spoofed in ("evil.example", "friender.example.evil.example", "evil.example:80"):
+        response = client.get("/api/me/photos", headers={**user.headers, "Host": spoofed})
+        assert_error(response, 400, "bad_request")
+    with app.app_context():
+        db.engine.dispose()
+
+
 # --- direct upload through the app's own signed form ----------------------------------------
 
 
@@ -644,6 +694,55 @@ def test_a_bad_direct_upload_is_removed_on_confirm(client, app, user):
 
     assert_error(response, 415, "unsupported_media_type")
     assert photo_rows() == [] and stored_keys(app) == set()
+
+
+def test_a_direct_upload_form_stores_one_file_only(client, app, user):
+    first = files.jpeg(size=(300, 200))
+    grant = request_upload(client, user, 100_000)
+    assert post_form(client, grant, first).status_code == 204
+
+    again = post_form(client, grant, files.jpeg(size=(900, 900)))
+
+    assert_error(again, 403, "forbidden")
+    (key,) = stored_keys(app)
+    assert (Path(app.config["LOCAL_STORAGE_DIR"]) / key).read_bytes() == first
+
+
+@pytest.mark.parametrize("content, status", [(files.jpeg(size=(300, 200)), 200), (b"<svg></svg>", 415)])
+def test_a_form_posted_again_after_confirm_or_refusal_stores_nothing(client, app, user, content, status):
+    grant = request_upload(client, user, 100_000)
+    assert post_form(client, grant, content).status_code == 204
+    assert client.post(f"/api/me/photos/{grant['photo_id']}/confirm", headers=user.headers).status_code == status
+    kept = stored_keys(app)
+
+    again = post_form(client, grant, files.jpeg(size=(900, 900)))
+
+    assert_error(again, 403, "forbidden")
+    assert stored_keys(app) == kept and not any(key.startswith("uploads/") for key in kept)
+
+
+def test_a_post_that_loses_the_race_with_its_photos_removal_removes_its_own_file(client, app, user, monkeypatch):
+    grant = request_upload(client, user, 100_000)
+    storage = get_storage()
+    write = storage.put_new
+
+    def removed_while_writing(key, data, content_type):
+        # The photo goes (as a concurrent refusal or deletion would) after the post's first check.
+        assert client.delete(f"/api/me/photos/{grant['photo_id']}", headers=user.headers).status_code == 204
+        return write(key, data, content_type)
+
+    monkeypatch.setattr(storage, "put_new", removed_while_writing)
+
+    assert_error(post_form(client, grant, files.jpeg()), 403, "forbidden")
+    assert stored_keys(app) == set()
+
+
+def test_a_form_whose_photo_was_deleted_stores_nothing(client, app, user):
+    grant = request_upload(client, user, 100_000)
+    assert client.delete(f"/api/me/photos/{grant['photo_id']}", headers=user.headers).status_code == 204
+
+    assert_error(post_form(client, grant, files.jpeg()), 403, "forbidden")
+    assert stored_keys(app) == set()
 
 
 def test_upload_url_checks_type_size_and_free_slots(client, user):

@@ -9,7 +9,7 @@ from .. import mail
 from ..errors import Conflict, InvalidToken, ValidationFailed
 from ..events import end_streams
 from ..extensions import db
-from ..models import AccountToken, User, utcnow
+from ..models import AccountToken, User, login_key, utcnow
 from . import account_tokens
 from .passwords import check_password, hash_password, require_strong_password
 
@@ -20,20 +20,24 @@ WRONG_PASSWORD = "That password is not correct."
 def signup(username, email, password, birthdate, display_name=None):
     """Create an account (adults only: the schema checked the birthdate) and mail its verification link.
 
-    Usernames and emails are unique whatever their case; a guessable password is refused.
+    Usernames and emails are unique by their login key (``models.login_key``: Unicode-normalised and
+    case-folded); a guessable password is refused.
     """
     require_strong_password(password, username, email)
+    # Hashed before the first query: a signup waiting for a hashing thread holds no database
+    # connection, so a burst of them leaves the pool to everyone else.
+    password_hash = hash_password(password)
     taken = {}
-    if find_user_by(User.username, username):
+    if find_user_by(User.username_key, username):
         taken["username"] = ["That username is taken."]
-    if find_user_by(User.email, email):
+    if find_user_by(User.email_key, email):
         taken["email"] = [EMAIL_TAKEN]
     if taken:
         raise Conflict("That username or email is already registered.", fields=taken)
     user = User(
         username=username,
         email=email,
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         display_name=display_name,
         birthdate=birthdate,
         hobbies=[],
@@ -66,8 +70,8 @@ def verify_email(token):
     """Follow a verification link: the address it was sent to is verified (and becomes the account's
     address, when it was a requested change). Returns the user."""
     row, user = account_tokens.redeem(token, AccountToken.VERIFY_EMAIL, check=_still_the_address)
-    if row.email.lower() != user.email.lower():
-        if find_user_by(User.email, row.email) is not None:
+    if login_key(row.email) != user.email_key:
+        if find_user_by(User.email_key, row.email) is not None:
             db.session.rollback()
             raise Conflict("Another account has taken that email address meanwhile.", fields={"email": [EMAIL_TAKEN]})
         user.email, user.pending_email = row.email, None
@@ -84,8 +88,8 @@ def verify_email(token):
 
 def _still_the_address(user, row):
     """A link for an address the account no longer has or wants (it asked for another since) is void."""
-    wanted = {user.email.lower(), (user.pending_email or "").lower()}
-    if row.email.lower() not in wanted:
+    wanted = {user.email_key, login_key(user.pending_email or "")}
+    if login_key(row.email) not in wanted:
         raise InvalidToken(account_tokens.INVALID)
 
 
@@ -100,7 +104,7 @@ def resend_verification(user):
 
 def request_password_reset(email):
     """Mail a reset link when an account has this address; nothing tells the caller whether one does."""
-    user = find_user_by(User.email, email)
+    user = find_user_by(User.email_key, email)
     if user is None:
         return
     token = account_tokens.issue(user, AccountToken.RESET_PASSWORD)
@@ -156,9 +160,9 @@ def request_email_change(user, password, new_email):
     notice to the current address."""
     if not check_password(user, password):
         raise ValidationFailed(WRONG_PASSWORD, fields={"password": [WRONG_PASSWORD]})
-    if new_email.lower() == user.email.lower():
+    if login_key(new_email) == user.email_key:
         raise ValidationFailed("That is already your address.", fields={"email": ["That is already your address."]})
-    if find_user_by(User.email, new_email) is not None:
+    if find_user_by(User.email_key, new_email) is not None:
         raise Conflict("That email address is already registered.", fields={"email": [EMAIL_TAKEN]})
     user.pending_email = new_email
     _mail_verification(user, new_email)
@@ -187,6 +191,6 @@ def revoke_sessions(user, keep_session=None):
     user.kept_session = keep_session
 
 
-def find_user_by(column, value):
-    """The user whose ``column`` (username or email) is ``value``, whatever the case, or None."""
-    return db.session.execute(sa.select(User).where(sa.func.lower(column) == value.lower())).scalar_one_or_none()
+def find_user_by(key_column, value):
+    """The user whose ``username_key`` or ``email_key`` (``key_column``) is ``value``'s login key, or None."""
+    return db.session.execute(sa.select(User).where(key_column == login_key(value))).scalar_one_or_none()

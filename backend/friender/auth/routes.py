@@ -15,6 +15,7 @@ from flask_smorest import Blueprint
 from jwt import PyJWTError
 
 from ..extensions import client_address, limiter
+from ..models import login_key
 from ..profiles.schemas import MeSchema
 from . import accounts, service
 from .schemas import (
@@ -131,7 +132,7 @@ def logout(data):
 def _reset_email_key():
     body = request.get_json(silent=True)
     email = body.get("email") if isinstance(body, dict) else None
-    return f"reset:email:{email.strip().lower() if isinstance(email, str) else ''}"
+    return f"reset:email:{login_key(email.strip()) if isinstance(email, str) else ''}"
 
 
 def _account_key():

@@ -1,12 +1,32 @@
 """Validation of the auth endpoints' bodies and the shapes they return."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
+from ..models import login_key
 from ..profiles.schemas import Birthdate, MeSchema
 from ..schemas import TrimmedString
 from .passwords import MAX_LENGTH, MIN_LENGTH
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.]{3,30}$"
+MAX_EMAIL_LENGTH = 254
+
+
+def _login_key_fits(value):
+    # Normalising can lengthen an address (NFKC expands some characters many times over); its key
+    # must still fit the indexed column.
+    if len(login_key(value)) > MAX_EMAIL_LENGTH:
+        raise ValidationError(f"Use at most {MAX_EMAIL_LENGTH} characters.")
+
+
+def _email(**kwargs):
+    return TrimmedString(
+        validate=[
+            validate.Length(max=MAX_EMAIL_LENGTH),
+            validate.Email(error="Not a valid email address."),
+            _login_key_fits,
+        ],
+        **kwargs,
+    )
 
 
 class SignupSchema(Schema):
@@ -16,18 +36,10 @@ class SignupSchema(Schema):
         required=True,
         validate=validate.Regexp(USERNAME_PATTERN, error="Use 3 to 30 letters, digits, underscores or dots."),
     )
-    email = TrimmedString(
-        required=True, validate=[validate.Length(max=254), validate.Email(error="Not a valid email address.")]
-    )
+    email = _email(required=True)
     password = fields.String(required=True, validate=validate.Length(min=MIN_LENGTH, max=MAX_LENGTH))
     birthdate = Birthdate(required=True)
     display_name = TrimmedString(validate=validate.Length(min=1, max=50))
-
-
-def _email(**kwargs):
-    return TrimmedString(
-        validate=[validate.Length(max=254), validate.Email(error="Not a valid email address.")], **kwargs
-    )
 
 
 def _token():

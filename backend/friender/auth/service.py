@@ -15,7 +15,7 @@ from ..concurrency import run_blocking
 from ..errors import AccountBanned, AccountSuspended, Unauthorized
 from ..events import end_streams
 from ..extensions import bcrypt, db
-from ..models import RevokedToken, User, as_utc
+from ..models import RevokedToken, User, as_utc, login_key
 from .accounts import find_user_by
 from .blocklist import blocklist
 from .passwords import check_password
@@ -66,7 +66,7 @@ def login_rate_subject(login):
         # Count by name; the login itself then meets the outage and answers 503.
         db.session.rollback()
         user = None
-    return f"user:{user.id}" if user else f"name:{login.lower()}"
+    return f"user:{user.id}" if user else f"name:{login_key(login)}"
 
 
 def issue_tokens(user):
@@ -193,5 +193,5 @@ def _find_by_login(login):
     """
     found = request.environ.setdefault("friender.users_by_login", {})
     if login not in found:
-        found[login] = find_user_by(User.email if "@" in login else User.username, login)
+        found[login] = find_user_by(User.email_key if "@" in login else User.username_key, login)
     return found[login]

@@ -66,16 +66,22 @@ def send_message(sender, match_id, body):
     match = active_match(sender_id, match_id)
     if not sender.email_verified:
         raise EmailUnverified(UNVERIFIED)
-    message = Message(match_id=match.id, sender_id=sender_id, body=body, created_at=utcnow())
+    message = Message(match_id=match.id, sender_id=sender_id, body=body, created_at=utcnow(), read_at=None)
     db.session.add(message)
     match.last_activity_at = message.created_at
+    members = (match.user_low_id, match.user_high_id)
     try:
+        db.session.flush()
+        # Detached before the commit, so the commit does not expire it: an unmatch or block
+        # committed right after this one deletes the rows at once, and reloading them then
+        # would fail although the message was sent.
+        db.session.expunge(message)
         db.session.commit()
     except (IntegrityError, StaleDataError):  # the match was removed after the membership check
         db.session.rollback()
         raise NotFound(NO_SUCH_MATCH) from None
     data = MessageSchema().dump(message)
-    for user_id in (match.user_low_id, match.user_high_id):
+    for user_id in members:
         events.publish(user_id, "message", data, event_id=message.id)
     return message
 

@@ -8,13 +8,13 @@ import sqlalchemy as sa
 from flask.cli import AppGroup
 
 from ..extensions import db
-from ..models import User
+from ..models import User, login_key
 
 users_cli = AppGroup("users", help="Manage accounts: the moderator role.")
 
 
 def _set_moderator(username, value):
-    user = db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == username.lower()))
+    user = db.session.scalar(sa.select(User).where(User.username_key == login_key(username)))
     if user is None:
         raise click.ClickException(f"No user named {username!r}.")
     user.is_moderator = value

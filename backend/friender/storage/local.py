@@ -52,17 +52,39 @@ class LocalStorage(Storage):
             raise InvalidKey(f"Not a storage key: {key!r}")
         return path
 
+    @staticmethod
+    def _written_beside(path, data):
+        """A temporary file next to ``path`` holding ``data``: moved into place whole, so a reader
+        never sees half a file."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        return temporary
+
     def put(self, key, data, content_type):
         path = self.path_for(key)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            # Write then rename, so a reader never sees half a file.
-            fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(temporary, path)
+            os.replace(self._written_beside(path, data), path)
         except OSError as error:
             raise StorageError() from error
+
+    def put_new(self, key, data, content_type):
+        """Store ``key`` only if no object has it yet; False, and nothing written, when one does."""
+        path = self.path_for(key)
+        try:
+            temporary = self._written_beside(path, data)
+            try:
+                # A hard link, unlike a rename, refuses to replace an existing file: of two
+                # writers racing for the key, exactly one wins.
+                os.link(temporary, path)
+            except FileExistsError:
+                return False
+            finally:
+                os.unlink(temporary)
+        except OSError as error:
+            raise StorageError() from error
+        return True
 
     def get(self, key, max_bytes):
         try:
@@ -115,10 +137,13 @@ class LocalStorage(Storage):
             raise StorageError(f"{self.root} is not writable.")
 
     def _url_scope(self):
-        """The app's own base URL: the request's (after ProxyFix), else ``SERVER_NAME``'s."""
+        """The app's own base URL: ``APP_BASE_URL`` when configured, else the request's (after
+        ProxyFix, its Host checked against ``TRUSTED_HOSTS``), else ``SERVER_NAME``'s."""
+        config = current_app.config
+        if config["URLS_FROM_APP_BASE_URL"]:
+            return f"{config['APP_BASE_URL']}/"
         if has_request_context():
             return request.url_root
-        config = current_app.config
         if config.get("SERVER_NAME"):
             root = (config.get("APPLICATION_ROOT") or "/").rstrip("/")
             return f"{config['PREFERRED_URL_SCHEME']}://{config['SERVER_NAME']}{root}/"

@@ -1,6 +1,16 @@
-"""Rules of the local backend's signed endpoints."""
+"""Rules of the local backend's signed endpoints.
+
+A direct-upload form is single-use: it stores a file only while its pending photo awaits one and
+nothing has been posted to its key yet. A post that loses a race with ``confirm`` (or with the
+upload being refused) finds the photo no longer pending once its file is written and removes it
+at once, so no object stays under ``uploads/`` for the sweep.
+"""
+
+import sqlalchemy as sa
 
 from ..errors import Forbidden, NotFound, PayloadTooLarge, ValidationFailed
+from ..extensions import db
+from ..models import Photo
 from . import get_storage
 from .base import InvalidKey
 from .local import LocalStorage, SignatureInvalid
@@ -52,4 +62,25 @@ def accept_signed_upload(form, upload):
         raise PayloadTooLarge("The file is larger than this upload allows.")
     if not data:
         raise ValidationFailed("The file is empty.", fields={"file": ["The file is empty."]})
-    storage.put(policy["key"], data, policy["content_type"])
+    key = policy["key"]
+    if not _awaits_upload(key) or not storage.put_new(key, data, policy["content_type"]):
+        raise Forbidden(FORM_USED)
+    if not _awaits_upload(key):  # confirmed or refused while the file was being written
+        storage.delete([key])
+        raise Forbidden(FORM_USED)
+
+
+FORM_USED = "This upload form has already been used."
+
+
+def _awaits_upload(key):
+    """True while a pending photo waits for its direct upload at ``key``, as committed right now."""
+    # A fresh transaction: an earlier read's snapshot (SQLite keeps one per transaction) would
+    # miss a confirm committed since.
+    db.session.rollback()
+    if not key.startswith(Photo.UPLOAD_PREFIX):
+        return False
+    storage_key = key.removeprefix(Photo.UPLOAD_PREFIX)
+    return db.session.scalar(
+        sa.select(sa.exists().where(Photo.storage_key == storage_key, Photo.status == Photo.PENDING))
+    )
