@@ -10,6 +10,8 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .request_limits import REQUEST_SCOPED_MOVING_WINDOW
+
 MIN_PRODUCTION_SECRET_LENGTH = 32
 
 
@@ -69,7 +71,8 @@ class BaseConfig:
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     # A true sliding window: "30 per minute" means at most 30 in any 60 seconds, not per clock minute.
-    RATELIMIT_STRATEGY = "moving-window"
+    # Flask-Limiter's moving window, reading each window once per request (request_limits.py).
+    RATELIMIT_STRATEGY = REQUEST_SCOPED_MOVING_WINDOW
     # If Redis goes away, keep limiting in memory rather than failing every request.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "5 per minute")

@@ -8,7 +8,9 @@ a larger body is a 413 before anything parses it, chunked bodies included.
 
 import io
 
-from flask import current_app, request
+from flask import current_app, has_request_context, request
+from limits.strategies import STRATEGIES, MovingWindowRateLimiter
+from limits.util import WindowStats
 from werkzeug.exceptions import RequestEntityTooLarge
 
 # Answers that mean "the request itself was malformed"; they count toward MALFORMED_REQUEST_LIMIT.
@@ -48,6 +50,60 @@ def malformed_request_limit():
 def is_malformed(response):
     """Only malformed requests are deducted from :func:`malformed_request_limit`."""
     return response.status_code in MALFORMED_STATUSES
+
+
+class RequestScopedMovingWindow(MovingWindowRateLimiter):
+    """Flask-Limiter's moving window, reading each window from storage once per request.
+
+    Every request tests the app-wide malformed-request limit before the view and then reads the
+    same window again for its ``X-RateLimit-*`` headers: two Redis round trips per request, more
+    than some views spend in the database. Within one request the window read by the test
+    answers the headers too; a hit forgets it, so the headers after a deduction are re-read.
+    """
+
+    def _cache(self):
+        # The WSGI environ, not ``g``: an app context (a test's, a command's) can span requests.
+        return request.environ.setdefault("friender.rate_windows", {}) if has_request_context() else None
+
+    def _moving_window(self, item, identifiers):
+        key = (item.key_for(*identifiers), item.amount, item.get_expiry())
+        cache = self._cache()
+        if cache is None:
+            return self.storage.get_moving_window(*key)
+        if key not in cache:
+            cache[key] = self.storage.get_moving_window(*key)
+        return cache[key]
+
+    def _forget(self, item, identifiers):
+        cache = self._cache()
+        if cache:
+            key = item.key_for(*identifiers)
+            for cached in [cached for cached in cache if cached[0] == key]:
+                del cache[cached]
+
+    def hit(self, item, *identifiers, cost=1):
+        """Consume ``cost`` from the limit (storage decides), and forget the window read before."""
+        self._forget(item, identifiers)
+        return super().hit(item, *identifiers, cost=cost)
+
+    def test(self, item, *identifiers, cost=1):
+        """True when ``cost`` more would still be within the limit."""
+        return self._moving_window(item, identifiers)[1] <= item.amount - cost
+
+    def get_window_stats(self, item, *identifiers):
+        """(reset time, remaining) of the window, as the test of this request read it."""
+        window_start, window_items = self._moving_window(item, identifiers)
+        return WindowStats(window_start + item.get_expiry(), item.amount - window_items)
+
+    def clear(self, item, *identifiers):
+        """Reset the limit for these identifiers."""
+        self._forget(item, identifiers)
+        return super().clear(item, *identifiers)
+
+
+# The name the settings choose it by (RATELIMIT_STRATEGY), beside Flask-Limiter's built-in ones.
+REQUEST_SCOPED_MOVING_WINDOW = "moving-window-per-request"
+STRATEGIES[REQUEST_SCOPED_MOVING_WINDOW] = RequestScopedMovingWindow
 
 
 def init_app(app):

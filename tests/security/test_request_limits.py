@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from friender.extensions import limiter
 from tests.backend import photo_files as files
 from tests.backend.support import NYC_PROFILE
 
@@ -83,3 +84,27 @@ def test_malformed_requests_count_toward_the_addresses_limit(client, make_user):
     assert limited.status_code == 429 and limited.get_json()["error"] == "rate_limited"
     other_address = client.get("/api/me", headers=user.headers, environ_base={"REMOTE_ADDR": "10.9.8.7"})
     assert other_address.status_code == 200
+
+
+@pytest.mark.app_config(MALFORMED_REQUEST_LIMIT="3 per minute")
+def test_a_request_reads_the_addresses_window_from_storage_once(client, make_user, monkeypatch):
+    user = make_user()
+    reads = []
+    original = limiter.storage.get_moving_window
+    monkeypatch.setattr(limiter.storage, "get_moving_window", lambda *args: reads.append(args) or original(*args))
+
+    response = client.get("/api/me", headers=user.headers)
+
+    # The test before the view and the X-RateLimit-* headers after it share one storage read.
+    assert response.status_code == 200 and len(reads) == 1
+    assert response.headers["X-RateLimit-Limit"] == "3" and response.headers["X-RateLimit-Remaining"] == "3"
+
+
+@pytest.mark.app_config(MALFORMED_REQUEST_LIMIT="3 per minute")
+def test_the_headers_of_a_malformed_request_count_its_own_deduction(client, make_user):
+    user = make_user()
+    first = client.patch("/api/me", json={"nope": 1}, headers=user.headers)
+    second = client.patch("/api/me", json={"nope": 1}, headers=user.headers)
+
+    assert (first.status_code, second.status_code) == (422, 422)
+    assert first.headers["X-RateLimit-Remaining"] == "2" and second.headers["X-RateLimit-Remaining"] == "1"

@@ -1,6 +1,6 @@
 """HTTP layer of ``/api/swipes`` and ``/api/matches``."""
 
-from flask_jwt_extended import current_user, jwt_required
+from flask_jwt_extended import current_user, get_current_user, jwt_required
 from flask_smorest import Blueprint
 
 from . import service
@@ -19,7 +19,7 @@ blp = Blueprint("matches", __name__, url_prefix="/api", description="Swipes and 
 @blp.alt_response(422, description="Invalid body, or yourself")
 def swipe(data):
     """Say Yes or No to someone, once; a mutual Yes answers with the match."""
-    return {"match": service.record_swipe(current_user, data["user_id"], data["liked"])}
+    return {"match": service.record_swipe(get_current_user(), data["user_id"], data["liked"])}
 
 
 @blp.route("/swipes/undo", methods=["POST"])
@@ -39,7 +39,8 @@ def undo_swipe():
 @blp.alt_response(401, description="Not signed in")
 def list_matches():
     """Your matches, newest activity first."""
-    return {"matches": service.list_matches(current_user)}
+    # The user object, not the ``current_user`` proxy: every match's profile view reads it.
+    return {"matches": service.list_matches(get_current_user())}
 
 
 @blp.route("/matches/<int:match_id>", methods=["DELETE"])

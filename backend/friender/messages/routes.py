@@ -1,7 +1,7 @@
 """HTTP layer of ``/api/matches/{id}/messages`` and ``/api/matches/{id}/read``."""
 
 from flask import current_app
-from flask_jwt_extended import current_user, get_jwt_identity, jwt_required
+from flask_jwt_extended import current_user, get_current_user, get_jwt_identity, jwt_required
 from flask_smorest import Blueprint
 
 from ..extensions import limiter
@@ -43,7 +43,7 @@ def list_messages(query, match_id):
 @blp.alt_response(429, description="Too many messages sent in the last minute")
 def send_message(data, match_id):
     """Send a message; both members' open event streams receive it."""
-    return service.send_message(current_user, match_id, data["body"])
+    return service.send_message(get_current_user(), match_id, data["body"])
 
 
 @blp.route("/<int:match_id>/read", methods=["POST"])

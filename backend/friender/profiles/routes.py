@@ -1,6 +1,6 @@
 """HTTP layer of ``/api/me`` and ``/api/users``."""
 
-from flask_jwt_extended import current_user, jwt_required
+from flask_jwt_extended import current_user, get_current_user, jwt_required
 from flask_smorest import Blueprint
 
 from . import service
@@ -15,7 +15,8 @@ blp = Blueprint("profiles", __name__, url_prefix="/api", description="Your profi
 @blp.alt_response(401, description="Not signed in")
 def get_me():
     """The signed-in user's own profile, with completeness."""
-    return current_user
+    # The user object, not the ``current_user`` proxy: serialising reads some twenty attributes.
+    return get_current_user()
 
 
 @blp.route("/me", methods=["PATCH"])
