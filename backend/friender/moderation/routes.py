@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 
 from ..errors import NotFound
 from ..extensions import limiter
-from . import service
+from . import notices, service
 from .schemas import (
     ActionRequestSchema,
     ActionSchema,
@@ -94,7 +94,7 @@ def audit(query):
 @blp.alt_response(401, description="Not signed in")
 def my_moderation():
     """The decisions taken on your account (with your appeals), and whether your reports were handled."""
-    return service.my_moderation(current_user)
+    return notices.my_moderation(current_user)
 
 
 @blp.route("/me/appeals", methods=["POST"])
@@ -106,7 +106,7 @@ def my_moderation():
 @blp.alt_response(409, description="Already appealed")
 def appeal(data):
     """Appeal a decision on your account, once; it goes back to the moderators."""
-    return service.appeal(current_user, data["action_id"], data["text"])
+    return notices.appeal(current_user, data["action_id"], data["text"])
 
 
 def _appeal_link_limit():
@@ -121,7 +121,7 @@ def _appeal_link_limit():
 @blp.alt_response(429, description="Too many appeal-link requests from this address")
 def appeal_link(token):
     """The decision an appeal link (from a decision mail) lets you appeal; no sign-in needed."""
-    return service.decision_of_appeal_link(token)
+    return notices.decision_of_appeal_link(token)
 
 
 @blp.route("/appeals/<string:token>", methods=["POST"])
@@ -133,4 +133,4 @@ def appeal_link(token):
 @blp.alt_response(429, description="Too many appeal-link requests from this address")
 def appeal_by_link(data, token):
     """Appeal the decision of an appeal link, once, without signing in; it goes back to the moderators."""
-    return service.appeal_by_link(token, data["text"])
+    return notices.appeal_by_link(token, data["text"])

@@ -4,6 +4,9 @@ A ready photo's row exists if and only if its objects exist. New objects are wri
 and the row committed after; if the commit fails the objects are deleted again. A deleted
 row's objects are removed after the commit; a failure there is logged and left to
 ``flask storage sweep`` (:mod:`.sweep`), which also removes direct uploads that were never confirmed.
+
+One module of about 300 lines on purpose: both upload paths (multipart and direct) share the
+count, the pending row and the write-then-commit order, which is the rule this module keeps.
 """
 
 import uuid

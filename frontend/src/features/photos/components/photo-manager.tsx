@@ -1,3 +1,5 @@
+// One component on purpose (about 370 lines): the grid, the drop zone, the upload queue with its
+// progress and the delete dialog share one list of photos and one mutation state.
 import { useId, useRef, useState, type DragEvent } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
