@@ -5,9 +5,10 @@ import logging
 import sqlalchemy as sa
 from flask import current_app
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import fields
 
 from .extensions import db
+from .schemas import Schema
 
 log = logging.getLogger(__name__)
 

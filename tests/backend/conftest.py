@@ -11,15 +11,32 @@ use threads or a live server.
 import itertools
 import os
 
+import marshmallow
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from friender import create_app
 from friender.extensions import db
+from friender.schemas import Schema
 
 from .mail import SmtpSink, outbox_link, token_of
 from .support import BIRTHDATE, PASSWORD, SignedInUser
+
+
+@pytest.fixture(autouse=True)
+def compiled_dumps_are_marshmallows(monkeypatch):
+    """Every response the suite receives is also dumped by marshmallow itself, and must be the same
+    (values and key order): the app's compiled dump is a speed-up, never a different answer."""
+    compiled = Schema.dump
+
+    def checked(self, obj, *, many=None):
+        result = compiled(self, obj, many=many)
+        expected = marshmallow.Schema.dump(self, obj, many=many)
+        assert (result, repr(result)) == (expected, repr(expected)), f"{type(self).__name__} dumps differently"
+        return result
+
+    monkeypatch.setattr(Schema, "dump", checked)
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,8 @@
 """Validation of the account endpoints' bodies."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
+
+from ..schemas import Schema
 
 
 class DeleteAccountSchema(Schema):

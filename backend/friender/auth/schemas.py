@@ -1,10 +1,10 @@
 """Validation of the auth endpoints' bodies and the shapes they return."""
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import ValidationError, fields, validate
 
 from ..models import login_key
 from ..profiles.schemas import Birthdate, MeSchema
-from ..schemas import TrimmedString
+from ..schemas import Schema, TrimmedString
 from .passwords import MAX_LENGTH, MIN_LENGTH
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.]{3,30}$"

@@ -1,8 +1,9 @@
 """Query and response shapes of ``GET /api/discover``."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from ..profiles.schemas import ProfileSchema
+from ..schemas import Schema
 
 MAX_LIMIT = 50
 

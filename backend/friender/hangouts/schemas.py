@@ -2,10 +2,10 @@
 
 from datetime import UTC, timedelta
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..models import Hangout, utcnow
-from ..schemas import StrictInteger, TrimmedString, UtcDateTime
+from ..schemas import Schema, StrictInteger, TrimmedString, UtcDateTime
 
 MAX_OPTIONS = 3
 # A plan is for the coming weeks, not for next year.

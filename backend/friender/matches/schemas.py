@@ -1,10 +1,10 @@
 """Bodies and shapes of swipes and matches."""
 
-from marshmallow import Schema, ValidationError, fields
+from marshmallow import ValidationError, fields
 
 from ..messages.schemas import MessageSchema
 from ..profiles.schemas import ProfileSchema
-from ..schemas import DatabaseId, UtcDateTime
+from ..schemas import DatabaseId, Schema, UtcDateTime
 
 
 class StrictBoolean(fields.Boolean):

@@ -1,8 +1,8 @@
 """Validation of message requests and the Message shape."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
-from ..schemas import MAX_DATABASE_ID, TrimmedString, UtcDateTime
+from ..schemas import MAX_DATABASE_ID, Schema, TrimmedString, UtcDateTime
 
 MAX_BODY_LENGTH = 2000
 MAX_PAGE_SIZE = 100

@@ -1,10 +1,10 @@
 """Bodies and shapes of ``/api/moderation/…``, ``/api/me/moderation`` and ``/api/me/appeals``."""
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..models import MODERATION_ACTIONS, REPORT_CATEGORIES
 from ..profiles.schemas import PhotoSchema, ProfileSchema
-from ..schemas import MAX_DATABASE_ID, DatabaseId, TrimmedString, UtcDateTime
+from ..schemas import MAX_DATABASE_ID, DatabaseId, Schema, TrimmedString, UtcDateTime
 
 STATUSES = ("open", "closed", "all")
 

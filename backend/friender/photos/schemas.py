@@ -1,9 +1,9 @@
 """Request and response shapes of the photo endpoints, and ``Photo`` as every profile shows it."""
 
 from flask_smorest.fields import Upload
-from marshmallow import Schema, fields, pre_dump, validate
+from marshmallow import fields, pre_dump, validate
 
-from ..schemas import DatabaseId, StrictInteger, UtcDateTime
+from ..schemas import DatabaseId, Schema, StrictInteger, UtcDateTime
 from ..storage import signed_url
 
 

@@ -2,12 +2,12 @@
 
 from datetime import UTC, date, datetime
 
-from marshmallow import Schema, ValidationError, fields, post_dump, post_load, validate, validates
+from marshmallow import ValidationError, fields, post_dump, post_load, validate, validates
 
 from ..geo import lookup_zip
 from ..models import ADULT_AGE, OLDEST_AGE, age_on
 from ..photos.schemas import PhotoSchema
-from ..schemas import StrictInteger, TrimmedString, UtcDateTime
+from ..schemas import Schema, StrictInteger, TrimmedString, UtcDateTime
 
 MAX_TAGS = 10
 MAX_TAG_LENGTH = 30

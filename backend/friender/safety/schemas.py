@@ -1,9 +1,9 @@
 """Bodies of ``POST /api/blocks`` and ``POST /api/reports``."""
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..models import REPORT_CATEGORIES
-from ..schemas import DatabaseId, TrimmedString, UtcDateTime
+from ..schemas import DatabaseId, Schema, TrimmedString, UtcDateTime
 
 
 class BlockRequestSchema(Schema):

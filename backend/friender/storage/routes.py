@@ -8,12 +8,13 @@ import mimetypes
 from flask import send_file
 from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
-from marshmallow import EXCLUDE, Schema, fields
+from marshmallow import EXCLUDE, fields
 from webargs.flaskparser import FlaskParser
 from webargs.multidictproxy import MultiDictProxy
 from werkzeug.datastructures import CombinedMultiDict
 
 from ..request_limits import allows_large_body
+from ..schemas import Schema
 from . import service
 
 
