@@ -339,6 +339,33 @@ def test_the_remover_keeps_a_record_through_storage_and_database_errors_and_retr
     wait_until(lambda: remover.thread is None)  # nothing left to wait for: the thread has ended
 
 
+def test_sweep_on_s3_removes_a_young_upload_without_a_pending_photo_and_clears_due_forms(s3, app, client, user):
+    waiting = request_upload(client, user, 100_000)
+    post_form(waiting, files.jpeg(size=(20, 20)))
+    retired = request_upload(client, user, 100_000)
+    post_form(retired, files.jpeg(size=(20, 20)))
+    expires = form_expiry(app, retired)
+    retire_by_deleting_the_photo(client, user, retired)
+    post_form(retired, files.jpeg(size=(30, 30)))
+    stray = "uploads/44444444-4444-4444-4444-444444444444"
+    s3.put_object(Bucket=BUCKET, Key=stray, Body=b"posted a second ago")
+    young_photo = "photos/55555555-5555-5555-5555-555555555555.jpg"
+    s3.put_object(Bucket=BUCKET, Key=young_photo, Body=b"a photo whose row may be about to commit")
+    assert app.extensions["friender_retired_forms"].stop(timeout=10)  # as if this process had ended
+
+    now = sweep_storage()
+
+    assert (now.orphans_removed, now.failed, now.retired_forms_cleared) == (2, 0, 0)
+    assert bucket_keys(s3) == {waiting["fields"]["key"], young_photo}
+    assert [form.upload_key for form in retired_forms()] == [retired["fields"]["key"]]
+
+    # An hour after the forms expired the waiting upload expires too; its form is due at once.
+    later = sweep_storage(now=expires + timedelta(hours=1))
+
+    assert (later.expired_uploads, later.retired_forms_cleared, later.failed) == (1, 2, 0)
+    assert retired_forms() == [] and photo_rows() == []
+
+
 # --- over real HTTP: moto's ThreadedMotoServer -----------------------------------------------
 
 
