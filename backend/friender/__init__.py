@@ -19,6 +19,7 @@ from .request_limits import init_app as init_request_limits
 from .schemas import MAX_DATABASE_ID, ErrorSchema
 from .security import register_security_headers
 from .storage import init_app as init_storage
+from .storage.retired_forms import init_app as init_retired_forms
 from .web import serve_built_files
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -53,6 +54,7 @@ def create_app(config=None, instance_path=None):
     init_database_timeouts(app)
     _init_extensions(app)
     init_storage(app)
+    init_retired_forms(app)
     init_mail(app)
     _register_blueprints(app)
     serve_built_files(app)

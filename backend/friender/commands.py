@@ -41,13 +41,14 @@ def ls_command(prefix):
 
 @storage_cli.command("sweep")
 def sweep_command():
-    """Remove unconfirmed direct uploads that expired and objects older than an hour that no photo owns."""
+    """Remove expired direct uploads, the uploads of expired retired forms, and objects no photo owns."""
     from .photos.sweep import sweep_storage
 
     report = sweep_storage()
     click.echo(
         f"expired uploads removed: {report.expired_uploads}; orphaned objects removed: {report.orphans_removed}; "
-        f"failed: {report.failed}; unrecognised objects kept: {report.unknown_kept}"
+        f"failed: {report.failed}; unrecognised objects kept: {report.unknown_kept}; "
+        f"retired upload forms cleared: {report.retired_forms_cleared}"
     )
     if report.failed:
         raise SystemExit(1)

@@ -4,7 +4,7 @@ Workers are gevent workers: each request and each open event stream is a greenle
 ``GET /api/events`` costs a socket and a few KB, not a thread, and no number of open streams can
 hold up ordinary requests (docs/performance.md has the measurements behind this choice).
 psycopg2 is made cooperative with psycogreen, so a query waits without blocking the others;
-bcrypt runs in gevent's thread pool (``friender.concurrency``).
+bcrypt runs in a bounded pool of native threads per worker (``friender.concurrency``).
 
 An open event stream is a request that never finishes by itself, so on SIGTERM (a deploy, a
 restart, ``Ctrl-C`` in ``make run``) gunicorn would wait its whole graceful timeout (30 s) for

@@ -522,6 +522,21 @@ class Photo(db.Model):
         return [self.main_key, self.thumb_key, self.upload_key]
 
 
+class RetiredUploadForm(db.Model):
+    """A direct-upload form retired before it expired, and when it expires.
+
+    Retiring a form (its photo confirmed, refused, deleted or expired) removes its upload object
+    at once, but S3 cannot refuse a form it signed: until ``form_expires_at`` a re-post lands
+    under ``upload_key`` again. Once the form has expired nothing new can arrive there, so one
+    more removal after that time is final; the row goes with it (``friender.storage.retired_forms``).
+    """
+
+    __tablename__ = "retired_upload_forms"
+
+    upload_key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    form_expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
 class Tag(db.Model):
     """A hobby or interest as discovery knows it: lower-cased, one row per distinct spelling.
 

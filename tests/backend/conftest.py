@@ -81,6 +81,8 @@ def app(request, database_url, tmp_path):
         db.session.remove()
     # Mail still being delivered must not write into the next test's rows.
     app.extensions["friender_mail"].drain(timeout=10)
+    # Nor may a remover of retired upload forms, waiting for a form to expire, wake up in a later test.
+    assert app.extensions["friender_retired_forms"].stop(timeout=10)
     # Each test's app has its own pool: closed here, not whenever it is garbage-collected, or a
     # PostgreSQL run piles up idle connections towards the server's limit.
     with app.app_context():

@@ -13,11 +13,13 @@ import requests
 class AppProcess:
     """``gunicorn 'friender:create_app()'`` (``friender.gunicorn_config``: gevent workers) on a free 127.0.0.1 port.
 
+    ``app`` names another factory (a test's instrumented one) in gunicorn's ``module:call()`` form.
+
     The test binds the listening socket and hands it to gunicorn (``fd://``), so the port is
     known at once and requests made before the worker is up wait in the socket's backlog.
     """
 
-    def __init__(self, env, workers=1, threads=8, graceful_timeout=2):
+    def __init__(self, env, workers=1, threads=8, graceful_timeout=2, app="friender:create_app()"):
         self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.listener.bind(("127.0.0.1", 0))
@@ -33,7 +35,7 @@ class AppProcess:
             "--workers", str(workers),
             "--threads", str(threads),
             "--graceful-timeout", str(graceful_timeout),
-            "friender:create_app()",
+            app,
         ]  # fmt: skip
         self.process = subprocess.Popen(
             command,

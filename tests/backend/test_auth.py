@@ -298,11 +298,16 @@ def test_a_nul_character_is_422_not_a_database_error(client, path):
     assert "username" in response.get_json()["fields"]
 
 
-def test_a_burst_of_signups_queues_for_hashing_while_other_requests_are_answered(
+def test_a_burst_of_signups_hashes_in_a_bounded_pool_holding_no_connection_while_others_are_answered(
     app, database_url, tmp_path, make_user
 ):
-    """20 signups at bcrypt's production cost through one hashing thread of a gevent worker: while
-    they queue, ping, health (the database) and a signed-in request are all answered."""
+    """20 signups at bcrypt's production cost in a gevent worker with BLOCKING_POOL_THREADS=2.
+
+    The worker counts its hashing (``hashing_probe``): never more than two hashes run at once, and
+    no signup holds a database connection while it waits for one (it hashes before its first
+    query), so a burst cannot drain the connection pool. Meanwhile ping, health (the database)
+    and a signed-in request are answered before the burst is through.
+    """
     existing = make_user()
     server = AppProcess(
         {
@@ -310,10 +315,11 @@ def test_a_burst_of_signups_queues_for_hashing_while_other_requests_are_answered
             "JWT_SECRET_KEY": app.config["JWT_SECRET_KEY"],
             "DATABASE_URL": database_url,
             "SIGNUP_RATE_LIMIT": "1000 per hour",
-            "BLOCKING_POOL_THREADS": "1",
+            "BLOCKING_POOL_THREADS": "2",
             "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
             "LOCAL_STORAGE_DIR": str(tmp_path / "uploads"),
-        }
+        },
+        app="tests.backend.hashing_probe:create_app()",
     )
 
     def signup_over_http(number):
@@ -331,10 +337,14 @@ def test_a_burst_of_signups_queues_for_hashing_while_other_requests_are_answered
             ]
             still_queued = sum(not signup.done() for signup in signups)
             statuses = [signup.result().status_code for signup in signups]
+        hashing = requests.get(f"{server.base_url}/_probe/hashing", timeout=30).json()
     finally:
         server.stop()
 
+    assert statuses == [201] * 20
+    assert hashing["hashes"] == 20
+    assert hashing["most_at_once"] <= 2  # BLOCKING_POOL_THREADS, not the hub's pool of 10
+    assert hashing["queued_holding_a_connection"] == 0
     assert [answer.status_code for answer in answers] == [200, 200, 200]
     assert answers[2].json()["id"] == existing.id
     assert still_queued > 0  # all three were answered before the burst had been hashed
-    assert statuses == [201] * 20

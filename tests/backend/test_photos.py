@@ -10,16 +10,18 @@ from urllib.parse import parse_qs, urlsplit
 
 import blurhash
 import pytest
+import requests
 import sqlalchemy as sa
 from PIL import Image
 from sqlalchemy.exc import OperationalError
 
 from friender import create_app
 from friender.extensions import db
-from friender.models import Photo, utcnow
+from friender.models import Photo, RetiredUploadForm, utcnow
 from friender.storage import InvalidKey, StorageError, get_storage
 
 from . import photo_files as files
+from .processes import AppProcess
 from .support import NYC_PROFILE
 
 
@@ -743,6 +745,49 @@ def test_a_form_whose_photo_was_deleted_stores_nothing(client, app, user):
 
     assert_error(post_form(client, grant, files.jpeg()), 403, "forbidden")
     assert stored_keys(app) == set()
+
+
+def test_a_gevent_worker_removes_the_uploads_of_expired_retired_forms_in_the_background(
+    app, client, user, database_url, tmp_path
+):
+    """The remover thread as deployed: in a gunicorn gevent worker, started by a retirement there."""
+    assert app.extensions["friender_retired_forms"].stop(timeout=10)  # this process's must not do it
+    root = tmp_path / "uploads"
+    left_behind = "uploads/66666666-6666-6666-6666-666666666666"
+    get_storage().put(left_behind, b"a re-post S3 accepted", "image/jpeg")
+    db.session.add(RetiredUploadForm(upload_key=left_behind, form_expires_at=utcnow() - timedelta(hours=1)))
+    db.session.commit()
+    server = AppProcess(
+        {
+            "FRIENDER_ENV": "testing",
+            "DATABASE_URL": database_url,
+            "LOCAL_STORAGE_DIR": str(root),
+            "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
+        }
+    )
+    try:
+        server.wait_until_serving()
+        grant = requests.post(
+            f"{server.base_url}/api/me/photos/upload-url",
+            json={"content_type": "image/jpeg", "size": 1000},
+            headers=user.headers,
+            timeout=30,
+        ).json()
+        deleted = requests.delete(
+            f"{server.base_url}/api/me/photos/{grant['photo_id']}", headers=user.headers, timeout=30
+        )
+        deadline = time.monotonic() + 20
+        while (root / left_behind).exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        log = server.read_log()
+    finally:
+        server.stop()
+
+    assert deleted.status_code == 204
+    assert not (root / left_behind).exists(), log
+    db.session.remove()
+    remaining = db.session.scalars(sa.select(RetiredUploadForm.upload_key)).all()
+    assert remaining == [grant["fields"]["key"]]  # the worker's own retirement, due in 15 minutes
 
 
 def test_upload_url_checks_type_size_and_free_slots(client, user):

@@ -5,6 +5,7 @@ import base64
 import io
 import json
 import socket
+import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -17,9 +18,9 @@ from moto.server import ThreadedMotoServer
 from PIL import Image
 
 from friender.extensions import db
-from friender.models import Photo, utcnow
+from friender.models import Photo, RetiredUploadForm, as_utc, utcnow
 from friender.photos.sweep import sweep_storage
-from friender.storage import create_storage, get_storage
+from friender.storage import StorageError, create_storage, get_storage
 
 from . import photo_files as files
 from .support import NYC_PROFILE
@@ -220,6 +221,149 @@ def test_another_users_photos_on_s3_are_404_to_confirm_and_delete(s3, client, us
     assert client.post(f"/api/me/photos/{theirs['id']}/confirm", headers=user.headers).status_code == 404
     assert client.delete(f"/api/me/photos/{theirs['id']}", headers=user.headers).status_code == 404
     assert len(bucket_keys(s3)) == 2
+
+
+# --- a form posted again after its photo is done with -------------------------------------
+# S3 cannot refuse a form it signed: what a re-post leaves is removed once the form has expired,
+# by the app's own remover thread (its clock is moved here; nothing sleeps to let time pass).
+
+
+def retired_forms():
+    db.session.remove()
+    return db.session.scalars(sa.select(RetiredUploadForm)).all()
+
+
+def form_expiry(app, grant):
+    """When S3 stops accepting this grant's form (the pending row's time plus its lifetime)."""
+    created = db.session.scalar(sa.select(Photo.created_at).where(Photo.id == grant["photo_id"]))
+    return as_utc(created) + timedelta(seconds=app.config["PHOTO_UPLOAD_URL_EXPIRES_SECONDS"])
+
+
+def run_remover_at(app, moment):
+    """One pass of the app's remover thread as if the wall clock read ``moment``."""
+    remover = app.extensions["friender_retired_forms"]
+    remover.clock = lambda: moment
+    remover.wake()
+    assert remover.settle(timeout=10)
+
+
+def wait_until(condition, timeout=10):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+def retire_by_confirm(client, user, grant):
+    assert client.post(f"/api/me/photos/{grant['photo_id']}/confirm", headers=user.headers).status_code == 200
+
+
+def retire_by_refusal(client, user, grant):
+    assert client.post(f"/api/me/photos/{grant['photo_id']}/confirm", headers=user.headers).status_code == 415
+
+
+def retire_by_deleting_the_photo(client, user, grant):
+    assert client.delete(f"/api/me/photos/{grant['photo_id']}", headers=user.headers).status_code == 204
+
+
+def retire_by_deleting_the_account(client, user, grant):
+    assert client.delete("/api/me", json={"password": user.password}, headers=user.headers).status_code == 204
+
+
+@pytest.mark.parametrize(
+    "first, retire",
+    [
+        (files.jpeg(size=(300, 200)), retire_by_confirm),
+        (b"<svg></svg>", retire_by_refusal),
+        (files.jpeg(size=(300, 200)), retire_by_deleting_the_photo),
+        (files.jpeg(size=(300, 200)), retire_by_deleting_the_account),
+    ],
+    ids=["confirmed", "refused", "photo-deleted", "account-deleted"],
+)
+def test_a_form_posted_again_after_its_photo_is_done_with_is_removed_once_the_form_expires(
+    s3, app, client, user, first, retire
+):
+    grant = request_upload(client, user, 100_000)
+    key = grant["fields"]["key"]
+    assert post_form(grant, first).status_code == 204
+    expires = form_expiry(app, grant)
+    retire(client, user, grant)
+    assert key not in bucket_keys(s3)  # the first removal is immediate, as before
+
+    again = post_form(grant, files.jpeg(size=(900, 900)))
+
+    assert again.status_code == 204 and key in bucket_keys(s3)  # S3 accepts its own signature
+    assert [(form.upload_key, as_utc(form.form_expires_at)) for form in retired_forms()] == [(key, expires)]
+    run_remover_at(app, expires - timedelta(seconds=1))
+    assert key in bucket_keys(s3)  # the form may still write: a removal now would not be the last
+    run_remover_at(app, expires + timedelta(hours=1))
+    assert key not in bucket_keys(s3) and not any(k.startswith("uploads/") for k in bucket_keys(s3))
+    assert retired_forms() == []
+
+
+def test_the_remover_keeps_a_record_through_storage_and_database_errors_and_retries_it(
+    s3, app, client, user, monkeypatch
+):
+    grant = request_upload(client, user, 100_000)
+    key = grant["fields"]["key"]
+    post_form(grant, files.jpeg(size=(300, 200)))
+    expires = form_expiry(app, grant)
+    retire_by_confirm(client, user, grant)
+    post_form(grant, files.jpeg(size=(900, 900)))
+    storage, remover = get_storage(), app.extensions["friender_retired_forms"]
+    real_delete, real_scalars, calls = storage.delete, db.session.scalars, []
+
+    def storage_down(keys):
+        calls.append(("storage", list(keys)))
+        raise StorageError()
+
+    def database_down(*args, **kwargs):
+        calls.append(("database", None))
+        raise sa.exc.OperationalError("SELECT", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(storage, "delete", storage_down)
+    run_remover_at(app, expires + timedelta(hours=1))
+
+    assert calls == [("storage", [key])]
+    assert key in bucket_keys(s3) and [form.upload_key for form in retired_forms()] == [key]
+
+    monkeypatch.setattr(storage, "delete", real_delete)
+    monkeypatch.setattr(db.session, "scalars", database_down)
+    remover.retry_seconds = 0.05
+    remover.wake()  # the next try meets the database down; the one after it succeeds unprompted
+    wait_until(lambda: ("database", None) in calls)
+    monkeypatch.setattr(db.session, "scalars", real_scalars)
+    wait_until(lambda: key not in bucket_keys(s3))
+
+    assert retired_forms() == []
+    wait_until(lambda: remover.thread is None)  # nothing left to wait for: the thread has ended
+
+
+def test_sweep_on_s3_removes_a_young_upload_without_a_pending_photo_and_clears_due_forms(s3, app, client, user):
+    waiting = request_upload(client, user, 100_000)
+    post_form(waiting, files.jpeg(size=(20, 20)))
+    retired = request_upload(client, user, 100_000)
+    post_form(retired, files.jpeg(size=(20, 20)))
+    expires = form_expiry(app, retired)
+    retire_by_deleting_the_photo(client, user, retired)
+    post_form(retired, files.jpeg(size=(30, 30)))
+    stray = "uploads/44444444-4444-4444-4444-444444444444"
+    s3.put_object(Bucket=BUCKET, Key=stray, Body=b"posted a second ago")
+    young_photo = "photos/55555555-5555-5555-5555-555555555555.jpg"
+    s3.put_object(Bucket=BUCKET, Key=young_photo, Body=b"a photo whose row may be about to commit")
+    assert app.extensions["friender_retired_forms"].stop(timeout=10)  # as if this process had ended
+
+    now = sweep_storage()
+
+    assert (now.orphans_removed, now.failed, now.retired_forms_cleared) == (2, 0, 0)
+    assert bucket_keys(s3) == {waiting["fields"]["key"], young_photo}
+    assert [form.upload_key for form in retired_forms()] == [retired["fields"]["key"]]
+
+    # An hour after the forms expired the waiting upload expires too; its form is due at once.
+    later = sweep_storage(now=expires + timedelta(hours=1))
+
+    assert (later.expired_uploads, later.retired_forms_cleared, later.failed) == (1, 2, 0)
+    assert retired_forms() == [] and photo_rows() == []
 
 
 # --- over real HTTP: moto's ThreadedMotoServer -----------------------------------------------

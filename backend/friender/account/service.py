@@ -12,6 +12,7 @@ from ..events import end_streams
 from ..extensions import db
 from ..matches.service import announce_unmatch, ended_matches_of
 from ..models import Photo
+from ..photos.service import retire_upload_form
 from ..storage import remove_objects
 
 
@@ -28,6 +29,8 @@ def delete_account(user, password):
     ended = ended_matches_of(user.id)
     user_id = user.id
     db.session.delete(user)
+    for photo in photos:  # the cascade ends its pending photos: their upload forms are retired
+        retire_upload_form(photo)
     db.session.commit()
     end_streams(user_id)
     remove_objects(keys)

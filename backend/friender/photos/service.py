@@ -5,6 +5,11 @@ and the row committed after; if the commit fails the objects are deleted again. 
 row's objects are removed after the commit; a failure there is logged and left to
 ``flask storage sweep`` (:mod:`.sweep`), which also removes direct uploads that were never confirmed.
 
+Every path that ends a pending photo (confirmed, refused, deleted, expired, its account deleted)
+retires its upload form with :func:`retire_upload_form` in the same transaction, so its upload
+key is removed once more when the form expires (:mod:`friender.storage.retired_forms`): on S3 a
+form stays usable until then.
+
 One module of about 300 lines on purpose: both upload paths (multipart and direct) share the
 count, the pending row and the write-then-commit order, which is the rule this module keeps.
 """
@@ -21,6 +26,7 @@ from ..extensions import db
 from ..models import Photo, User, utcnow
 from ..relationships import can_see
 from ..storage import get_storage, remove_objects, signed_url
+from ..storage.retired_forms import retire_form
 from .archives import read_archive
 from .images import ACCEPTED_CONTENT_TYPES, JPEG_CONTENT_TYPE, process_image
 
@@ -214,10 +220,32 @@ def _own_photo(user, photo_id, ready_only=False):
     return photo
 
 
+def upload_form_expires_at(photo):
+    """When the direct-upload form of ``photo`` stops being accepted by storage.
+
+    The form is signed just after the pending row is flushed, so it expires a moment after this;
+    the removal's margin (``retired_forms.MARGIN``) covers that moment.
+    """
+    return as_utc(photo.created_at) + timedelta(seconds=_config("PHOTO_UPLOAD_URL_EXPIRES_SECONDS"))
+
+
+def retire_upload_form(photo):
+    """In the caller's transaction, after the pending ``photo``'s own change: its form is done with.
+
+    The flush first puts the photo's row change (which locks the row) before the new record, so
+    two transactions ending the same pending photo wait on the photo, not on each other's record.
+    """
+    if photo.status != Photo.PENDING:
+        return
+    db.session.flush()
+    retire_form(photo.upload_key, upload_form_expires_at(photo))
+
+
 def _discard_pending(photo):
-    """Forget a direct upload: its row, then its object."""
+    """Forget a direct upload: its row and its form, then its object."""
     key = photo.upload_key
     db.session.delete(photo)
+    retire_upload_form(photo)
     db.session.commit()
     remove_objects([key])
 
@@ -253,6 +281,7 @@ def confirm_upload(user, photo_id):
             db.session.commit()
             return photo
         photo.position = _ready_count(user.id)
+        retire_upload_form(photo)
         photo.status = Photo.READY
         photo.content_type = JPEG_CONTENT_TYPE
         photo.width, photo.height, photo.blurhash = processed.width, processed.height, processed.blurhash
@@ -309,6 +338,7 @@ def discard_photo(photo):
     """
     keys = photo.object_keys
     db.session.delete(photo)
+    retire_upload_form(photo)
     db.session.flush()
     remaining = db.session.scalars(
         sa.select(Photo)

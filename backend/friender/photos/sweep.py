@@ -1,8 +1,13 @@
 """``flask storage sweep``: remove what no photo row owns any more.
 
 Deleting a row removes its objects after the commit; when storage fails then, or a direct upload
-is never confirmed, objects are left behind. The sweep deletes expired pending uploads and every
-object older than an hour whose key names no row in the state that would own it.
+is never confirmed, objects are left behind. The sweep retires expired pending uploads, removes
+the upload key of every retired form that has expired (``storage.retired_forms``: what this
+process's remover thread does, here for rows a stopped process left), and then deletes every
+object whose key names no row in the state that would own it: under ``uploads/`` at once,
+whatever its age (a pending row is committed before its form is handed out, so a live upload
+always has one), under ``photos/`` once it is older than an hour (a new photo's objects are
+written before its row is committed).
 """
 
 import re
@@ -15,7 +20,8 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..models import Photo, utcnow
 from ..storage import get_storage, remove_objects
-from .service import as_utc, pending_cutoff
+from ..storage.retired_forms import remove_due
+from .service import as_utc, pending_cutoff, retire_upload_form
 
 ORPHAN_AGE = timedelta(hours=1)
 OBJECT_KEY = re.compile(r"photos/([0-9a-f-]{36})(?:-thumb)?\.jpg|uploads/([0-9a-f-]{36})")
@@ -30,10 +36,12 @@ class SweepReport:
     orphans_removed: int = 0
     failed: int = 0
     unknown_kept: int = 0
+    retired_forms_cleared: int = 0
 
 
 def sweep_storage(now=None, orphan_age=ORPHAN_AGE):
-    """Remove expired direct uploads, then objects older than ``orphan_age`` that no row owns."""
+    """Retire expired direct uploads, clear the expired retired forms, then remove orphans:
+    under ``uploads/`` any without a pending row, under ``photos/`` those older than ``orphan_age``."""
     now = now or utcnow()
     report = SweepReport()
     storage = get_storage()
@@ -41,17 +49,18 @@ def sweep_storage(now=None, orphan_age=ORPHAN_AGE):
     expired = db.session.scalars(
         sa.select(Photo).where(Photo.status == Photo.PENDING, Photo.created_at < pending_cutoff(now))
     ).all()
-    keys = [photo.upload_key for photo in expired]
     for photo in expired:
         db.session.delete(photo)
+        retire_upload_form(photo)
     db.session.commit()
     report.expired_uploads = len(expired)
-    if not remove_objects(keys):
-        report.failed += len(keys)
+    # Their forms expired before the confirm grace did, so their keys are due with the rest.
+    report.retired_forms_cleared, failed = remove_due(now)
+    report.failed += failed
 
     owners = {}
     for info in chain(storage.list("photos/"), storage.list("uploads/")):
-        if as_utc(info.last_modified) > now - orphan_age:
+        if info.key.startswith("photos/") and as_utc(info.last_modified) > now - orphan_age:
             continue
         match = OBJECT_KEY.fullmatch(info.key)
         if match is None:
@@ -59,6 +68,9 @@ def sweep_storage(now=None, orphan_age=ORPHAN_AGE):
             continue
         owners[info.key] = (match.group(1), Photo.READY) if match.group(1) else (match.group(2), Photo.PENDING)
 
+    # The rows are read after the listing (a fresh transaction: SQLite keeps one snapshot per
+    # transaction), so an object listed under uploads/ whose pending row is gone is really orphaned.
+    db.session.commit()
     statuses = {}
     storage_keys = sorted({storage_key for storage_key, _ in owners.values()})
     for start in range(0, len(storage_keys), LOOKUP_CHUNK):

@@ -4,6 +4,10 @@ A direct-upload form is single-use: it stores a file only while its pending phot
 nothing has been posted to its key yet. A post that loses a race with ``confirm`` (or with the
 upload being refused) finds the photo no longer pending once its file is written and removes it
 at once, so no object stays under ``uploads/`` for the sweep.
+
+Whether a form may still write is decided by the pending row alone. Removing a retired form's
+key once more after it expires is :mod:`.retired_forms`' job on every backend; here, where a
+retired form stores nothing, that removal finds nothing (unless the first one failed).
 """
 
 import sqlalchemy as sa
