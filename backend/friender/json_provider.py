@@ -78,7 +78,11 @@ class StrictFlaskParser(FlaskParser):
             raise StrictJSONError("The body is not UTF-8.") from error
 
 
+# ``@blp.arguments`` binds the parser when a route module is imported, so it is set on import of
+# this module, which ``friender/__init__.py`` imports before any route module can be.
+flask_smorest.Blueprint.ARGUMENTS_PARSER = StrictFlaskParser()
+
+
 def use_strict_json(app):
     """Parse every request body (``request.get_json`` and every ``@blp.arguments``) strictly."""
     app.json = StrictJSONProvider(app)
-    flask_smorest.Blueprint.ARGUMENTS_PARSER = StrictFlaskParser()

@@ -146,7 +146,12 @@ class User(db.Model):
     @property
     def age(self):
         """Whole years since the birthdate, today (UTC), or None when it is not known."""
-        return age_on(self.birthdate, datetime.now(UTC).date()) if self.birthdate else None
+        return age_of(self.birthdate)
+
+
+def age_of(birthdate):
+    """Whole years since ``birthdate``, today (UTC), or None when it is not known."""
+    return age_on(birthdate, datetime.now(UTC).date()) if birthdate else None
 
 
 def age_on(birthdate, day):
@@ -501,15 +506,25 @@ class Photo(db.Model):
         sa.Index("ix_photos_status_created_at", "status", "created_at"),
     )
 
+    @staticmethod
+    def main_key_for(storage_key):
+        """The re-encoded image of ``storage_key``, longest side ≤ 1600 px."""
+        return f"photos/{storage_key}.jpg"
+
+    @staticmethod
+    def thumb_key_for(storage_key):
+        """The thumbnail of ``storage_key``, longest side ≤ 400 px."""
+        return f"photos/{storage_key}-thumb.jpg"
+
     @property
     def main_key(self):
         """The re-encoded image, longest side ≤ 1600 px."""
-        return f"photos/{self.storage_key}.jpg"
+        return self.main_key_for(self.storage_key)
 
     @property
     def thumb_key(self):
         """The thumbnail, longest side ≤ 400 px."""
-        return f"photos/{self.storage_key}-thumb.jpg"
+        return self.thumb_key_for(self.storage_key)
 
     @property
     def upload_key(self):

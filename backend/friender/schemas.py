@@ -6,6 +6,7 @@ import marshmallow
 from marshmallow import ValidationError, fields, missing, validate
 from marshmallow.decorators import POST_DUMP, PRE_DUMP
 from marshmallow.utils import get_value
+from sqlalchemy.engine import Row
 
 
 class Schema(marshmallow.Schema):
@@ -32,7 +33,8 @@ def _value_of(obj, key):
     """``marshmallow.utils.get_value(obj, key, missing)``, without its exception for objects."""
     if type(obj) is dict:
         return obj[key] if key in obj else getattr(obj, key, missing)
-    if isinstance(obj, tuple) or not hasattr(obj, "__getitem__"):  # obj[key] would raise: marshmallow's getattr
+    # Tuples and rows refuse string indexes and objects have none: marshmallow then uses getattr.
+    if isinstance(obj, (tuple, Row)) or not hasattr(obj, "__getitem__"):
         return getattr(obj, key, missing)
     return get_value(obj, key, missing)
 

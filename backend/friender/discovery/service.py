@@ -8,12 +8,11 @@ from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import selectinload
 
 from ..errors import ProfileIncomplete
 from ..extensions import db
 from ..models import User
-from ..profiles.service import profile_view
+from ..profiles.service import PROFILE_COLUMNS, profile_views
 from . import wider
 from .ranker_postgresql import TieredIndexRanker
 from .ranker_sqlite import OneQueryRanker
@@ -82,8 +81,5 @@ def discover_candidates(viewer, limit):
     # the viewer there would cost a query.
     viewer = _viewer_fields(viewer)
     ranked = ranker().rank(viewer, limit)
-    users = {
-        user.id: user
-        for user in db.session.scalars(sa.select(User).where(User.id.in_(ranked)).options(selectinload(User.photos)))
-    }
-    return [profile_view(viewer, users[user_id]) for user_id in ranked]
+    users = {row.id: row for row in db.session.execute(sa.select(*PROFILE_COLUMNS).where(User.id.in_(ranked)))}
+    return profile_views(viewer, [users[user_id] for user_id in ranked])

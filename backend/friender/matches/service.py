@@ -11,18 +11,17 @@ Both members' event streams hear of a new match (``match``) and of an ended one 
 after an unmatch or a block), once the change is committed.
 """
 
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 
 from .. import events
 from ..errors import Conflict, NotFound, ValidationFailed, conflict_on_duplicate
 from ..extensions import db
 from ..messages.service import conversation_summaries
 from ..models import Match, Swipe, User, is_locked, utcnow
-from ..profiles.service import profile_view
+from ..profiles.service import PROFILE_COLUMNS, ProfileView, profile_view, profile_views
 from ..relationships import (
     block_either_way,
     can_see_condition,
@@ -35,16 +34,14 @@ from ..relationships import (
 from .schemas import MatchSchema
 
 
-class MatchView:
+class MatchView(NamedTuple):
     """A match as one member sees it: the other person's profile and the conversation summary."""
 
-    def __init__(self, match, viewer, other, last_message=None, unread_count=0):
-        self.id = match.id
-        self.matched_at = match.matched_at
-        self.match = match
-        self.user = profile_view(viewer, other)
-        self.last_message = last_message
-        self.unread_count = unread_count
+    id: int
+    matched_at: datetime
+    user: ProfileView
+    last_message: object = None
+    unread_count: int = 0
 
 
 class EndedMatch(NamedTuple):
@@ -81,7 +78,8 @@ def record_swipe(swiper, user_id, liked):
     # Built before the commit: a block committed right after this one may delete the match at
     # once, and the answer must still describe the match this request made.
     other = db.session.get(User, user_id)
-    mine, theirs = MatchView(match, swiper, other), MatchView(match, other, swiper)
+    mine = MatchView(match.id, match.matched_at, profile_view(swiper, other))
+    theirs = MatchView(match.id, match.matched_at, profile_view(other, swiper))
     announcements = [(swiper.id, MatchSchema().dump(mine)), (other.id, MatchSchema().dump(theirs))]
     db.session.commit()
     for viewer_id, data in announcements:
@@ -178,16 +176,16 @@ def list_matches(user):
     """
     other_id = other_member(user.id)
     rows = db.session.execute(
-        sa.select(Match, User)
+        sa.select(Match.id.label("match_id"), Match.matched_at, *PROFILE_COLUMNS)
         .join(User, User.id == other_id)
-        .options(selectinload(User.photos))
         .where(member_of(user.id), ~is_locked(User))
         .order_by(Match.last_activity_at.desc(), Match.id.desc())
     ).all()
-    summaries = conversation_summaries(user.id, [match.id for match, _other in rows])
+    summaries = conversation_summaries(user.id, [row.match_id for row in rows])
+    views = profile_views(user, rows)
     return [
-        MatchView(match, user, other, summaries[match.id].last_message, summaries[match.id].unread_count)
-        for match, other in rows
+        MatchView(row.match_id, row.matched_at, view, summary.last_message, summary.unread_count)
+        for row, view, summary in zip(rows, views, (summaries[row.match_id] for row in rows), strict=True)
     ]
 
 

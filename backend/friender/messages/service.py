@@ -25,11 +25,15 @@ COMMIT_SKEW = timedelta(seconds=5)
 NO_SUCH_MATCH = "No such match."
 
 
+# A match list's last messages, read as rows: the list shows them and changes nothing.
+MESSAGE_COLUMNS = (Message.id, Message.match_id, Message.sender_id, Message.body, Message.created_at, Message.read_at)
+
+
 @dataclass(frozen=True)
 class ConversationSummary:
     """What a match list shows about a conversation, from one viewer's side."""
 
-    last_message: Message | None
+    last_message: sa.Row | None  # of MESSAGE_COLUMNS
     unread_count: int
 
 
@@ -124,7 +128,7 @@ def conversation_summaries(viewer_id, match_ids):
     newest_ids = sa.select(sa.func.max(Message.id)).where(Message.match_id.in_(match_ids)).group_by(Message.match_id)
     last_messages = {
         message.match_id: message
-        for message in db.session.execute(sa.select(Message).where(Message.id.in_(newest_ids))).scalars()
+        for message in db.session.execute(sa.select(*MESSAGE_COLUMNS).where(Message.id.in_(newest_ids)))
     }
     unread_counts = dict(
         db.session.execute(

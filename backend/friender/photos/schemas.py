@@ -3,6 +3,7 @@
 from flask_smorest.fields import Upload
 from marshmallow import fields, pre_dump, validate
 
+from ..models import Photo
 from ..schemas import DatabaseId, Schema, StrictInteger, UtcDateTime
 from ..storage import signed_url
 
@@ -21,11 +22,12 @@ class PhotoSchema(Schema):
 
     @pre_dump
     def sign_urls(self, photo, **_kwargs):
-        """A ``Photo`` row as shown: its keys become signed URLs (cached, ≥ half their lifetime left)."""
+        """A ``Photo`` (or a row of its columns) as shown: its keys become signed URLs (cached, ≥
+        half their lifetime left)."""
         return {
             "id": photo.id,
-            "url": signed_url(photo.main_key),
-            "thumb_url": signed_url(photo.thumb_key),
+            "url": signed_url(Photo.main_key_for(photo.storage_key)),
+            "thumb_url": signed_url(Photo.thumb_key_for(photo.storage_key)),
             "width": photo.width,
             "height": photo.height,
             "blurhash": photo.blurhash,

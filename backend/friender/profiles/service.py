@@ -8,10 +8,39 @@ from flask import current_app
 from ..errors import NotFound, RateLimited, ValidationFailed
 from ..extensions import db
 from ..geo import distance_miles, lookup_zip, shown_miles
-from ..models import LocationChange, User, utcnow
+from ..models import LocationChange, Photo, User, age_of, utcnow
 from ..relationships import blocked_between
 
 LOCATION_FIELDS = ("zip_code", "friend_radius_miles")
+
+# What a profile shown to someone else is made of. Pages of profiles (discovery, matches) read
+# these as plain rows: building, tracking and identity-mapping ORM objects for 20 people and
+# their photos cost more than the SQL that fetched them.
+PROFILE_COLUMNS = (
+    User.id,
+    User.username,
+    User.display_name,
+    User.bio,
+    User.hobbies,
+    User.interests,
+    User.city,
+    User.state,
+    User.latitude,
+    User.longitude,
+    User.friend_radius_miles,
+    User.birthdate,
+    User.met_count,
+)
+PHOTO_COLUMNS = (
+    Photo.id,
+    Photo.user_id,
+    Photo.storage_key,
+    Photo.width,
+    Photo.height,
+    Photo.blurhash,
+    Photo.position,
+    Photo.created_at,
+)
 
 
 @dataclass(frozen=True)
@@ -107,9 +136,32 @@ def public_profile(viewer, user_id):
     return profile_view(viewer, user)
 
 
-def profile_view(viewer, user):
+def shown_photos(user_ids):
+    """Each user's shown photos as rows of :data:`PHOTO_COLUMNS`, in display order, keyed by user id."""
+    photos = {user_id: [] for user_id in user_ids}
+    if photos:
+        query = (
+            sa.select(*PHOTO_COLUMNS)
+            .where(Photo.user_id.in_(photos), Photo.status == Photo.READY)
+            .order_by(Photo.user_id, Photo.position, Photo.id)
+        )
+        for photo in db.session.execute(query):
+            photos[photo.user_id].append(photo)
+    return photos
+
+
+def profile_views(viewer, rows):
+    """Rows holding :data:`PROFILE_COLUMNS` as ``viewer`` sees them, in their order, with their photos."""
+    photos = shown_photos([row.id for row in rows])
+    return [profile_view(viewer, row, photos[row.id]) for row in rows]
+
+
+def profile_view(viewer, user, photos=None):
     """``user`` as ``viewer`` sees them: shared tags, and the coarse distance when each is within
-    the other's friend radius (so moving far away to measure from elsewhere shows nothing)."""
+    the other's friend radius (so moving far away to measure from elsewhere shows nothing).
+
+    ``user`` is a :class:`User` or a row of :data:`PROFILE_COLUMNS`; a row comes with its ``photos``.
+    """
     distance = None
     if None not in (viewer.latitude, user.latitude, viewer.friend_radius_miles, user.friend_radius_miles):
         miles = distance_miles(viewer.latitude, viewer.longitude, user.latitude, user.longitude)
@@ -124,8 +176,8 @@ def profile_view(viewer, user):
         interests=user.interests,
         city=user.city,
         state=user.state,
-        photos=user.photos,
-        age=user.age,
+        photos=user.photos if photos is None else photos,
+        age=age_of(user.birthdate),
         shared_interests=shared_tags(viewer, user),
         distance_miles=distance,
         met_count=user.met_count or 0,
