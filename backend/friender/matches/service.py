@@ -182,11 +182,11 @@ def list_matches(user):
         .order_by(Match.last_activity_at.desc(), Match.id.desc())
     ).all()
     summaries = conversation_summaries(user.id, [row.match_id for row in rows])
-    views = profile_views(user, rows)
-    return [
-        MatchView(row.match_id, row.matched_at, view, summary.last_message, summary.unread_count)
-        for row, view, summary in zip(rows, views, (summaries[row.match_id] for row in rows), strict=True)
-    ]
+    matches = []
+    for row, view in zip(rows, profile_views(user, rows), strict=True):
+        summary = summaries[row.match_id]
+        matches.append(MatchView(row.match_id, row.matched_at, view, summary.last_message, summary.unread_count))
+    return matches
 
 
 def unmatch(user, match_id):
