@@ -187,6 +187,44 @@ def test_a_database_failure_while_matching_leaves_neither_the_swipe_nor_the_matc
 
 
 @pytest.mark.postgres
+def test_only_a_match_waits_for_the_disk_and_a_no_takes_one_round_trip_less(client, make_user):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("synchronous_commit is PostgreSQL's")
+    me, other, third, fourth = (make_user(profile=NYC_PROFILE) for _ in range(4))
+    swipe(client, other, me.id)  # other already said Yes to me
+    at_commit, statements = [], []
+
+    def setting_at_commit(connection):
+        cursor = connection.connection.dbapi_connection.cursor()
+        cursor.execute("SHOW synchronous_commit")
+        at_commit.append(cursor.fetchone()[0])
+        cursor.close()
+
+    def record(_connection, _cursor, statement, *_args):
+        statements.append(statement)
+
+    def statements_of(response):
+        assert response.status_code == 201
+        made = list(statements)
+        statements.clear()
+        return made
+
+    sa.event.listen(db.engine, "commit", setting_at_commit)
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        no = statements_of(swipe(client, me, third.id, liked=False))
+        statements_of(swipe(client, me, fourth.id, liked=True))
+        statements_of(swipe(client, me, other.id, liked=True))
+    finally:
+        sa.event.remove(db.engine, "commit", setting_at_commit)
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    # A No and a Yes without a match skip the wait; the Yes that made the match waits.
+    assert at_commit == ["off", "off", "on"]
+    # The No: the token's query and the insert, which also sets synchronous_commit.
+    assert len(no) == 2 and no[1].startswith("INSERT INTO swipes") and "set_config" in no[1]
+
+
+@pytest.mark.postgres
 def test_simultaneous_yeses_make_exactly_one_match_per_pair(app, make_user):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("the race needs PostgreSQL's concurrent transactions")

@@ -140,14 +140,17 @@ def shown_photos(user_ids):
     """Each user's shown photos as rows of :data:`PHOTO_COLUMNS`, in display order, keyed by user id."""
     photos = {user_id: [] for user_id in user_ids}
     if photos:
-        query = (
-            sa.select(*PHOTO_COLUMNS)
-            .where(Photo.user_id.in_(photos), Photo.status == Photo.READY)
-            .order_by(Photo.user_id, Photo.position, Photo.id)
-        )
-        for photo in db.session.execute(query):
+        for photo in db.session.execute(_SHOWN_PHOTOS, {"user_ids": list(photos)}):
             photos[photo.user_id].append(photo)
     return photos
+
+
+# Built once: every discovery page and match list runs it.
+_SHOWN_PHOTOS = (
+    sa.select(*PHOTO_COLUMNS)
+    .where(Photo.user_id.in_(sa.bindparam("user_ids", expanding=True)), Photo.status == Photo.READY)
+    .order_by(Photo.user_id, Photo.position, Photo.id)
+)
 
 
 def profile_views(viewer, rows):
