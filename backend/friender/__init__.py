@@ -4,6 +4,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask
+from flask.sessions import SessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -32,6 +33,18 @@ class DatabaseIdConverter(IntegerConverter):
         super().__init__(url_map, min=1, max=MAX_DATABASE_ID)
 
 
+class NoCookieSession(SessionInterface):
+    """The API signs people in with bearer tokens and never uses Flask's ``session``: skip the
+    signed-cookie session Flask would otherwise load (a signing serializer per request)."""
+
+    def open_session(self, app, request):
+        """Every request gets the null session, which refuses writes."""
+        return self.make_null_session(app)
+
+    def save_session(self, app, session, response):
+        """Nothing to save."""
+
+
 def create_app(config=None, instance_path=None):
     """Build the app.
 
@@ -46,6 +59,7 @@ def create_app(config=None, instance_path=None):
     app = Flask(__name__, static_folder=None, instance_path=instance_path)
     use_strict_json(app)
     app.url_map.converters["int"] = DatabaseIdConverter
+    app.session_interface = NoCookieSession()
     app.config.from_object(settings)
     app.config.update(overrides)
     settings.finalize(app)

@@ -15,10 +15,11 @@ class Schema(marshmallow.Schema):
 
     marshmallow's own dump goes through four generic calls per field and value (``serialize``,
     ``get_value``, ``get_attribute``, the accessor); a page of 20 profiles with their photos is
-    about 800 of them, a fifth of ``GET /api/matches``. The compiled function does what
-    marshmallow does for each field — the same attribute, default, ``data_key``, hooks and
-    ``_serialize`` — with the per-field decisions taken once. ``tests/backend/conftest.py``
-    compares it with marshmallow's dump on every response of the backend suite.
+    about 800 of them, a fifth of ``GET /api/matches``. The compiled function is generated Python
+    source, one line per field, doing what marshmallow does for it — the same attribute,
+    default, ``data_key``, hooks and ``_serialize`` — with the per-field decisions taken once.
+    ``tests/backend/conftest.py`` compares it with marshmallow's dump on every response of the
+    backend suite.
     """
 
     def dump(self, obj, *, many=None):
@@ -29,69 +30,92 @@ class Schema(marshmallow.Schema):
         return dumper(obj, self.many if many is None else bool(many))
 
 
-def _value_of(obj, key):
-    """``marshmallow.utils.get_value(obj, key, missing)``, without its exception for objects."""
-    if type(obj) is dict:
-        return obj[key] if key in obj else getattr(obj, key, missing)
-    # Tuples and rows refuse string indexes and objects have none: marshmallow then uses getattr.
-    if isinstance(obj, (tuple, Row)) or not hasattr(obj, "__getitem__"):
-        return getattr(obj, key, missing)
-    return get_value(obj, key, missing)
+class _DumpSource:
+    """The source of one schema's compiled ``dump_one``, and the names its code refers to."""
 
+    def __init__(self, schema):
+        self.schema = schema
+        self.names = {"missing": missing, "get_value": get_value, "_ATTRIBUTE_ONLY": (tuple, Row)}
 
-def _value_serializer(field, attr):
-    """``field._serialize(value, attr, obj)`` as a function of (value, obj), inlined for the stock fields."""
-    serialize = type(field)._serialize
-    if serialize is fields.Field._serialize:  # Boolean and Raw: the value itself
-        return lambda value, _obj: value
-    if serialize is fields.Integer._serialize and field.num_type is int and not field.as_string:
-        return lambda value, _obj: value if type(value) is int else (None if value is None else int(value))
-    if serialize is fields.String._serialize:
-        return lambda value, obj: value if type(value) is str else field._serialize(value, attr, obj)
-    if serialize is fields.List._serialize:
-        inner = _value_serializer(field.inner, attr)
-        return lambda value, obj: None if value is None else [inner(each, obj) for each in value]
-    if serialize is fields.Nested._serialize:
-        schema = field.schema
-        many = bool(schema.many or field.many)
-        return lambda value, _obj: None if value is None else schema.dump(value, many=many)
-    return lambda value, obj: field._serialize(value, attr, obj)
+    def name(self, value):
+        """A name the generated code can use for ``value``."""
+        name = f"_n{len(self.names)}"
+        self.names[name] = value
+        return name
 
+    def expression(self, field, attr, value):
+        """Python source computing ``field._serialize(value, attr, obj)``, the stock fields inlined."""
+        serialize = type(field)._serialize
+        if serialize is fields.Field._serialize:  # Boolean and Raw: the value itself
+            return value
+        if serialize is fields.Integer._serialize and field.num_type is int and not field.as_string:
+            return f"({value} if type({value}) is int else (None if {value} is None else int({value})))"
+        if serialize is fields.String._serialize:
+            return f"({value} if type({value}) is str else {self.name(field._serialize)}({value}, {attr!r}, obj))"
+        if serialize is fields.List._serialize:
+            each = f"{value}_each"
+            inner = self.expression(field.inner, attr, each)
+            return f"(None if {value} is None else [{inner} for {each} in {value}])"
+        if serialize is fields.Nested._serialize:
+            nested = field.schema
+            many = bool(nested.many or field.many)
+            return f"(None if {value} is None else {self.name(nested.dump)}({value}, many={many}))"
+        return f"{self.name(field._serialize)}({value}, {attr!r}, obj)"
 
-def _field_step(schema, attr, field):
-    """(output key, a function of obj giving the field's value or ``missing``) for one dump field."""
-    key = field.data_key if field.data_key is not None else attr
-    source = field.attribute if field.attribute is not None else attr
-    if not field._CHECK_ATTRIBUTE or "." in source or type(field).get_value is not fields.Field.get_value:
-        return key, lambda obj: field.serialize(attr, obj, accessor=schema.get_attribute)
-    serialize = _value_serializer(field, attr)
-    default = field.dump_default
-    if default is missing:
-        return key, lambda obj: missing if (value := _value_of(obj, source)) is missing else serialize(value, obj)
+    def field_lines(self, attr, field, read):
+        """The lines that put one field into ``result``; ``read`` gives the source of its value."""
+        key = field.data_key if field.data_key is not None else attr
+        source = field.attribute if field.attribute is not None else attr
+        if not field._CHECK_ATTRIBUTE or "." in source or type(field).get_value is not fields.Field.get_value:
+            serialize = self.name(lambda obj: field.serialize(attr, obj, accessor=self.schema.get_attribute))
+            return [f"value = {serialize}(obj)", f"if value is not missing: result[{key!r}] = value"]
+        lines = [f"value = {read(source)}"]
+        default = field.dump_default
+        if default is missing:
+            return [*lines, f"if value is not missing: result[{key!r}] = {self.expression(field, attr, 'value')}"]
+        fallback = f"{self.name(default)}()" if callable(default) else self.name(default)
+        value = self.expression(field, attr, "value")
+        return [*lines, f"if value is missing: value = {fallback}", f"result[{key!r}] = {value}"]
 
-    def with_default(obj):
-        value = _value_of(obj, source)
-        if value is missing:
-            value = default() if callable(default) else default
-        return serialize(value, obj)
-
-    return key, with_default
+    def function(self):
+        """``dump_one(obj)``: a dict of one object's dumped fields, read the way marshmallow's
+        ``get_value`` reads them: a dict's keys (else its attributes); the attributes of tuples,
+        rows and objects without ``[]``, which refuse string indexes; ``get_value`` itself for the rest."""
+        readers = {
+            "dict": lambda key: f"obj[{key!r}] if {key!r} in obj else getattr(obj, {key!r}, missing)",
+            "attributes": lambda key: f"getattr(obj, {key!r}, missing)",
+            "other": lambda key: f"get_value(obj, {key!r}, missing)",
+        }
+        dump_fields = self.schema.dump_fields.items()
+        bodies = {
+            kind: [line for attr, field in dump_fields for line in self.field_lines(attr, field, read)]
+            for kind, read in readers.items()
+        }
+        branches = (
+            ("if type(obj) is dict:", bodies["dict"]),
+            ("elif isinstance(obj, _ATTRIBUTE_ONLY) or not hasattr(obj, '__getitem__'):", bodies["attributes"]),
+            ("else:", bodies["other"]),
+        )
+        code = ["def dump_one(obj):", "    result = {}"]
+        for condition, body in branches:
+            code += [f"    {condition}", *(f"        {line}" for line in body or ["pass"])]
+        code.append("    return result")
+        namespace = dict(self.names)
+        exec(compile("\n".join(code), f"<dump of {type(self.schema).__name__}>", "exec"), namespace)  # noqa: S102
+        return namespace["dump_one"]
 
 
 def compile_dump(schema):
-    """A function (obj, many) → what ``marshmallow.Schema.dump(schema, obj, many=many)`` returns."""
+    """A function (obj, many) → what ``marshmallow.Schema.dump(schema, obj, many=many)`` returns.
+
+    Each field becomes a line of generated Python (the value read as marshmallow reads it:
+    keys of a dict, attributes of rows, named tuples and objects), so a dump costs no function
+    call per field for the stock fields.
+    """
     if type(schema).get_attribute is not marshmallow.Schema.get_attribute or schema.dict_class is not dict:
         return lambda obj, many: marshmallow.Schema.dump(schema, obj, many=many)
-    steps = [_field_step(schema, attr, field) for attr, field in schema.dump_fields.items()]
+    dump_one = _DumpSource(schema).function()
     pre_dump, post_dump = schema._hooks[PRE_DUMP], schema._hooks[POST_DUMP]
-
-    def dump_one(obj):
-        result = {}
-        for key, value_of in steps:
-            value = value_of(obj)
-            if value is not missing:
-                result[key] = value
-        return result
 
     def dump(obj, many):
         processed = schema._invoke_dump_processors(PRE_DUMP, obj, many=many, original_data=obj) if pre_dump else obj

@@ -5,7 +5,7 @@ from marshmallow import fields, pre_dump, validate
 
 from ..models import Photo
 from ..schemas import DatabaseId, Schema, StrictInteger, UtcDateTime
-from ..storage import signed_url
+from ..storage import url_signer
 
 
 class PhotoSchema(Schema):
@@ -24,10 +24,11 @@ class PhotoSchema(Schema):
     def sign_urls(self, photo, **_kwargs):
         """A ``Photo`` (or a row of its columns) as shown: its keys become signed URLs (cached, ≥
         half their lifetime left)."""
+        sign = url_signer()
         return {
             "id": photo.id,
-            "url": signed_url(Photo.main_key_for(photo.storage_key)),
-            "thumb_url": signed_url(Photo.thumb_key_for(photo.storage_key)),
+            "url": sign(Photo.main_key_for(photo.storage_key)),
+            "thumb_url": sign(Photo.thumb_key_for(photo.storage_key)),
             "width": photo.width,
             "height": photo.height,
             "blurhash": photo.blurhash,

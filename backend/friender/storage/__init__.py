@@ -1,13 +1,13 @@
 """Object storage for photos: one interface (``base.py``), a local folder or S3 behind it.
 
 ``init_app`` picks the backend from ``STORAGE_BACKEND`` and adds ``storage`` to
-``/api/health``; ``get_storage()`` returns the app's backend; ``signed_url(key)`` is the cached,
-signed GET URL every photo in a response carries.
+``/api/health``; ``get_storage()`` returns the app's backend; ``signed_url(key)`` is a cached,
+signed GET URL, and ``url_signer()`` signs the many photo URLs of one response.
 """
 
 import logging
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 
 from ..config import ConfigError
 from ..health import register_health_check
@@ -25,6 +25,7 @@ __all__ = [
     "init_app",
     "remove_objects",
     "signed_url",
+    "url_signer",
 ]
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,24 @@ def signed_url(key, filename=None, expires_in=None):
     """A signed GET URL for ``key``: cached, with at least half of its lifetime left."""
     expires_in = expires_in or current_app.config["PHOTO_URL_EXPIRES_SECONDS"]
     return get_storage().url(key, expires_in, filename)
+
+
+def url_signer():
+    """A function key → ``signed_url(key)``, made once per request.
+
+    A page of 20 profiles carries about 80 photo URLs; looking the app, its storage and the
+    request's URL up again for each cost more than the cached URL itself. The signer is kept in
+    the WSGI environ, which lives exactly as long as the request.
+    """
+    app = current_app._get_current_object()
+    storage = app.extensions["friender_storage"]
+    expires_in = app.config["PHOTO_URL_EXPIRES_SECONDS"]
+    if not has_request_context():
+        return storage.url_signer(expires_in)
+    environ = request.environ
+    if "friender.url_signer" not in environ:
+        environ["friender.url_signer"] = storage.url_signer(expires_in)
+    return environ["friender.url_signer"]
 
 
 def remove_objects(keys):

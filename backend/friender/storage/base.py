@@ -155,7 +155,15 @@ class Storage(ABC):
 
         With ``filename`` the response downloads as an attachment of that name.
         """
+        return self._cached_url(self._url_scope(), key, expires_in, filename)
+
+    def url_signer(self, expires_in):
+        """A function key → :meth:`url` of it, with what the URLs depend on besides the key read
+        once: a response carries many photos, all signed in the same scope."""
         scope = self._url_scope()
+        return lambda key: self._cached_url(scope, key, expires_in, None)
+
+    def _cached_url(self, scope, key, expires_in, filename):
         return self.url_cache.get_or_sign(
             (scope, key, expires_in, filename),
             expires_in,
