@@ -41,6 +41,18 @@ def publish(user_id, event_type, data, event_id=None):
         log.warning("could not publish a %s event: %s", event_type, error)
 
 
+def publish_to(user_ids, event_type, data, event_id=None):
+    """Send the same event to every open stream of each of ``user_ids`` (both members of a
+    match), in one round trip to the broker; failures as with :func:`publish`."""
+    event = {"event": event_type, "data": data}
+    if event_id is not None:
+        event["id"] = event_id
+    try:
+        broker().publish_to(user_ids, event)
+    except redis.RedisError as error:
+        log.warning("could not publish a %s event: %s", event_type, error)
+
+
 def end_streams(user_id, token_id=None, keep_session=None):
     """End every open event stream of ``user_id``, in every process, with a ``token_revoked`` event.
 

@@ -81,6 +81,14 @@ class RedisBroker(Broker):
         """Publish ``event`` on the user's channel; every subscribed process delivers it."""
         self._client.publish(self.channel(user_id), json.dumps(event, separators=(",", ":")))
 
+    def publish_to(self, user_ids, event):
+        """Publish ``event`` on each user's channel, in one round trip to Redis."""
+        message = json.dumps(event, separators=(",", ":"))
+        pipeline = self._client.pipeline(transaction=False)
+        for user_id in user_ids:
+            pipeline.publish(self.channel(user_id), message)
+        pipeline.execute()
+
     def subscribe(self, user_id, token_id=None, address=None, limits=NO_LIMITS, session_id=None):
         """Open a subscription once Redis confirms it, so no event published afterwards is missed.
 

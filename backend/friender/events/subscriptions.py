@@ -122,6 +122,11 @@ class Broker(ABC):
     def publish(self, user_id, event):
         """Send ``event`` to every open stream of ``user_id``, in whichever process it is."""
 
+    def publish_to(self, user_ids, event):
+        """Send ``event`` to every open stream of each of ``user_ids``."""
+        for user_id in user_ids:
+            self.publish(user_id, event)
+
     def end_streams(self, user_id, token_id=None, keep_session=None):
         """End the user's streams in every process: only those opened with ``token_id`` when given,
         all but those of the session ``keep_session`` when given.

@@ -241,5 +241,4 @@ def ended_matches_of(user_id):
 
 def announce_unmatch(ended):
     """Tell both former members' streams that the match is gone; call after the commit."""
-    for user_id in ended.user_ids:
-        events.publish(user_id, "unmatch", {"match_id": ended.match_id})
+    events.publish_to(ended.user_ids, "unmatch", {"match_id": ended.match_id})

@@ -26,7 +26,7 @@ COMMIT_SKEW = timedelta(seconds=5)
 NO_SUCH_MATCH = "No such match."
 
 
-# A match list's last messages, read as rows: the list shows them and changes nothing.
+# Messages as a match list and a conversation page show them, read as rows: they change nothing.
 MESSAGE_COLUMNS = (Message.id, Message.match_id, Message.sender_id, Message.body, Message.created_at, Message.read_at)
 
 
@@ -52,11 +52,23 @@ def list_messages(user_id, match_id, before=None, limit=50):
     Paging by id rather than by offset keeps pages stable while new messages arrive.
     """
     active_match(user_id, match_id)
-    query = sa.select(Message).where(Message.match_id == match_id)
-    if before is not None:
-        query = query.where(Message.id < before)
-    page = db.session.execute(query.order_by(Message.id.desc()).limit(limit)).scalars().all()
+    parameters = {"match_id": match_id, "limit": limit}
+    if before is None:
+        page = db.session.execute(_NEWEST_MESSAGES, parameters).all()
+    else:
+        page = db.session.execute(_MESSAGES_BEFORE, {**parameters, "before": before}).all()
     return page[::-1]
+
+
+# A page of the conversation, read as rows of MESSAGE_COLUMNS: it is shown, never changed here.
+# Built once, like the swipe statements: a chat loads a page every time it opens.
+_NEWEST_MESSAGES = (
+    sa.select(*MESSAGE_COLUMNS)
+    .where(Message.match_id == sa.bindparam("match_id", type_=sa.Integer))
+    .order_by(Message.id.desc())
+    .limit(sa.bindparam("limit", type_=sa.Integer))
+)
+_MESSAGES_BEFORE = _NEWEST_MESSAGES.where(Message.id < sa.bindparam("before", type_=sa.Integer))
 
 
 UNVERIFIED = "Confirm your email address before sending messages."
@@ -85,9 +97,7 @@ def send_message(sender, match_id, body):
     except (IntegrityError, StaleDataError):  # the match was removed after the membership check
         db.session.rollback()
         raise NotFound(NO_SUCH_MATCH) from None
-    data = MessageSchema().dump(message)
-    for user_id in members:
-        events.publish(user_id, "message", data, event_id=message.id)
+    events.publish_to(members, "message", MessageSchema().dump(message), event_id=message.id)
     return message
 
 
@@ -113,8 +123,7 @@ def mark_read(reader_id, match_id):
     receipt = ReadReceiptSchema().dump(
         {"match_id": match.id, "reader_id": reader_id, "last_read_id": last_read_id, "read_at": read_at}
     )
-    for user_id in (match.user_low_id, match.user_high_id):
-        events.publish(user_id, "read", receipt)
+    events.publish_to((match.user_low_id, match.user_high_id), "read", receipt)
 
 
 def conversation_summaries(viewer_id, match_ids):
