@@ -18,6 +18,7 @@ It is one file on purpose, like every bench: a benchmark is read, run and change
 """
 
 import argparse
+import gc
 import http.client
 import json
 import multiprocessing
@@ -386,6 +387,9 @@ def main():
                 print(f"\n== profile of {args.requests} {name} requests; load average {load_average()} ==")
                 profile(client, viewers, name, args.requests)
             return 0
+        # What gunicorn_config.post_worker_init does once a worker has loaded the app.
+        gc.collect()
+        gc.freeze()
         clock = SqlClock(db.engine)
         print(f"\n== in process, {args.requests} requests per endpoint, interleaved; load average {load_average()} ==")
         samples = time_in_process(client, clock, viewers, args.requests, args.warmup)
