@@ -22,6 +22,7 @@ It is one file on purpose, like every bench: a benchmark is read, run and change
 """
 
 import argparse
+import gc
 import io
 import json
 import math
@@ -544,6 +545,9 @@ def main():
         f"\nPostgreSQL {version}; GET /api/discover?limit=20 through the Flask app, {args.requests} requests per "
         f"viewer and size, sizes and viewers alternating; naive baseline {args.naive_runs} runs per viewer and size"
     )
+    # What gunicorn_config.post_worker_init does once a worker has loaded the app.
+    gc.collect()
+    gc.freeze()
     say(f"before timing: {load_average()} (2 cores, shared)")
     timings = time_requests([small, large], args.requests)
     say(f"after timing:  {load_average()}")
@@ -582,10 +586,12 @@ def main():
     for label, figure, met in (
         ("p95 <= 20 ms for every viewer", f"worst {worst_p95:.2f} ms", worst_p95 <= 20),
         (f"p95 <= 3x the {small_count:,}-user p95", f"worst {worst_ratio:.2f}x", worst_ratio <= 3),
+        ("p95 <= 10 ms for every viewer (issue 19)", f"worst {worst_p95:.2f} ms", worst_p95 <= 10),
+        (f"p95 <= 2x the {small_count:,}-user p95 (issue 19)", f"worst {worst_ratio:.2f}x", worst_ratio <= 2),
         (">= 20x faster than the naive baseline", f"worst {worst_speedup:.0f}x", worst_speedup >= 20),
         ("same people as the naive baseline", "every viewer, both sizes", all_same),
     ):
-        say(f"  {label:<40} {figure:<26} {'met' if met else 'MISSED'}")
+        say(f"  {label:<44} {figure:<26} {'met' if met else 'MISSED'}")
 
     hard_name, hard_id, hard_token = large.viewers[0]
     say(f"\n== query plans of one request by the {hard_name!r} viewer at {args.users:,} users ==")
