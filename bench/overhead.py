@@ -12,7 +12,8 @@ In one run, against its own PostgreSQL database (rebuilt from scratch) and the s
      p50/p95 of the request, of its SQL and of the rest, the app's overhead;
   3. starts gunicorn on a loopback port and alternates short rounds of GET /api/ping (no
      database: a bare Flask endpoint) and POST /api/swipes from client processes holding
-     keep-alive connections, and prints the swipe/bare throughput ratio.
+     keep-alive connections, and prints the swipe/bare throughput ratio and the workers' CPU
+     milliseconds per request of each.
 The last line is ``worst overhead p50: X ms (endpoint), swipe/bare: R``.
 It is one file on purpose, like every bench: a benchmark is read, run and changed as one script.
 """
@@ -301,9 +302,32 @@ def hammer(port, kind, works, seconds, results):
     results.put((sum(count[0] for count in counts), sum(count[1] for count in counts)))
 
 
-def measure_throughput(port, viewers, rounds, seconds, clients, connections):
-    """Alternate bare and swipe rounds (the same drift for both); requests per second of each."""
+def workers_cpu_seconds(master_pid):
+    """CPU seconds (user + system) the gunicorn master's worker processes have used so far."""
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        if int(fields[1]) == master_pid:  # fields[1] is the parent's pid; 11 and 12 are utime, stime
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def measure_throughput(server, viewers, rounds, seconds, clients, connections):
+    """Alternate bare and swipe rounds (the same drift for both); requests per second of each,
+    and the workers' CPU milliseconds per request of each.
+
+    The CPU figure does not depend on how the connections happened to spread over the workers:
+    when one worker accepts all of a round's connections, throughput falls but not CPU per request.
+    """
+    port = server.port
     totals = {"bare": [0, 0.0, 0], "swipe": [0, 0.0, 0]}
+    cpu = {"bare": 0.0, "swipe": 0.0}
     context = multiprocessing.get_context("fork")
     for round_number in range(1, rounds + 1):
         figures = {}
@@ -320,13 +344,14 @@ def measure_throughput(port, viewers, rounds, seconds, clients, connections):
                 context.Process(target=hammer, args=(port, kind, works[number::clients], seconds / rounds, results))
                 for number in range(clients)
             ]
-            started = time.perf_counter()
+            started, cpu_before = time.perf_counter(), workers_cpu_seconds(server.process.pid)
             for process in processes:
                 process.start()
             outcomes = [results.get() for _ in processes]
             for process in processes:
                 process.join()
             elapsed = time.perf_counter() - started
+            cpu[kind] += workers_cpu_seconds(server.process.pid) - cpu_before
             done = sum(outcome[0] for outcome in outcomes)
             totals[kind][0] += done
             totals[kind][1] += elapsed
@@ -337,7 +362,9 @@ def measure_throughput(port, viewers, rounds, seconds, clients, connections):
     for kind, (_done, _elapsed, failures) in totals.items():
         if failures:
             sys.exit(f"{failures} {kind} requests failed")
-    return {kind: done / elapsed for kind, (done, elapsed, _failures) in totals.items()}
+    rps = {kind: done / elapsed for kind, (done, elapsed, _failures) in totals.items()}
+    cpu_ms = {kind: cpu[kind] * 1000 / totals[kind][0] for kind in cpu}
+    return rps, cpu_ms
 
 
 def load_average():
@@ -400,9 +427,11 @@ def main():
     print(f"\n== gunicorn {args.workers}x{args.threads} on loopback, {connections}, {args.rounds} rounds; "
           f"load average {load_average()} ==")  # fmt: skip
     with serving(env, args.workers, args.threads) as server:
-        rps = measure_throughput(server.port, viewers, args.rounds, args.seconds, args.clients, args.connections)
+        rps, cpu_ms = measure_throughput(server, viewers, args.rounds, args.seconds, args.clients, args.connections)
     ratio = rps["swipe"] / rps["bare"]
     print(f"bare {rps['bare']:.1f} rps, swipe {rps['swipe']:.1f} rps; load average after: {load_average()}")
+    print(f"worker CPU per request: bare {cpu_ms['bare']:.2f} ms, swipe {cpu_ms['swipe']:.2f} ms "
+          f"(ratio {cpu_ms['bare'] / cpu_ms['swipe']:.2f})")  # fmt: skip
     print(f"worst overhead p50: {worst:.2f} ms ({worst_name}), swipe/bare: {ratio:.2f}")
     return 0
 
