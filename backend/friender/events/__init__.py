@@ -32,13 +32,7 @@ def publish(user_id, event_type, data, event_id=None):
     Call it after the change is committed. A broker failure is logged, not raised: the change
     is already stored and clients catch up from the database when they reconnect.
     """
-    event = {"event": event_type, "data": data}
-    if event_id is not None:
-        event["id"] = event_id
-    try:
-        broker().publish(user_id, event)
-    except redis.RedisError as error:
-        log.warning("could not publish a %s event: %s", event_type, error)
+    publish_to((user_id,), event_type, data, event_id)
 
 
 def publish_to(user_ids, event_type, data, event_id=None):

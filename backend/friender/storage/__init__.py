@@ -73,9 +73,9 @@ def signed_url(key, filename=None, expires_in=None):
 def url_signer():
     """A function key → ``signed_url(key)``, made once per request.
 
-    A page of 20 profiles carries about 80 photo URLs; looking the app, its storage and the
-    request's URL up again for each cost more than the cached URL itself. The signer is kept in
-    the WSGI environ, which lives exactly as long as the request.
+    A page of 20 profiles carries about 80 photo URLs; looking up the app, its storage and the
+    request's URL again for each cost more than reading the cached URL itself. The signer is kept
+    in the WSGI environ, which lives exactly as long as the request.
     """
     app = current_app._get_current_object()
     storage = app.extensions["friender_storage"]
