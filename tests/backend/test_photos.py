@@ -609,6 +609,19 @@ def test_photo_and_upload_urls_use_app_base_url_whatever_the_host_header(client,
     assert grant["url"] == "https://friender.example/api/storage/upload"
 
 
+@pytest.mark.app_config(APP_BASE_URL="", TRUSTED_HOSTS=["localhost", "friender.example", "app.friender.example"])
+def test_without_a_base_url_each_request_signs_its_photos_for_its_own_host(client, user):
+    # The signer is made once per request: a later request on another host must not get URLs
+    # for the host of an earlier one, though the suite's app context spans both.
+    add_photos(client, user, 2)
+    for host in ("friender.example", "app.friender.example", "friender.example"):
+        listed = client.get("/api/me/photos", headers={**user.headers, "Host": host})
+        assert listed.status_code == 200, host
+        urls = [url for photo in listed.get_json()["photos"] for url in (photo["url"], photo["thumb_url"])]
+        assert len(urls) == 4
+        assert all(url.startswith(f"http://{host}/api/storage/photos/") for url in urls), (host, urls)
+
+
 @pytest.mark.parametrize(
     "settings",
     [
