@@ -81,5 +81,9 @@ def discover_candidates(viewer, limit):
     # the viewer there would cost a query.
     viewer = _viewer_fields(viewer)
     ranked = ranker().rank(viewer, limit)
-    users = {row.id: row for row in db.session.execute(sa.select(*PROFILE_COLUMNS).where(User.id.in_(ranked)))}
+    users = {row.id: row for row in db.session.execute(_PROFILES, {"user_ids": ranked})}
     return profile_views(viewer, [users[user_id] for user_id in ranked])
+
+
+# Built once, like the match list's statements: every discovery page runs it.
+_PROFILES = sa.select(*PROFILE_COLUMNS).where(User.id.in_(sa.bindparam("user_ids", expanding=True)))
