@@ -4,12 +4,16 @@ and malformed requests counted against the address."""
 import io
 import json
 import time
+import uuid
 
 import pytest
+import redis
 
 from friender.extensions import limiter
+from friender.request_limits import KnownEmptyWindows
 from tests.backend import photo_files as files
 from tests.backend.support import NYC_PROFILE
+from tests.backend.test_events import REDIS_TEST_URL, needs_redis, wait_until
 
 MB = 1024 * 1024
 
@@ -108,3 +112,96 @@ def test_the_headers_of_a_malformed_request_count_its_own_deduction(client, make
 
     assert (first.status_code, second.status_code) == (422, 422)
     assert first.headers["X-RateLimit-Remaining"] == "2" and second.headers["X-RateLimit-Remaining"] == "1"
+
+
+def _counting_reads(monkeypatch, strategy):
+    reads = []
+    original = strategy.storage.get_moving_window
+    monkeypatch.setattr(strategy.storage, "get_moving_window", lambda *args: reads.append(args) or original(*args))
+    return reads
+
+
+def _redis_limits(prefix):
+    return pytest.mark.app_config(
+        RATELIMIT_STORAGE_URI=REDIS_TEST_URL, RATELIMIT_KEY_PREFIX=prefix, MALFORMED_REQUEST_LIMIT="3 per minute"
+    )
+
+
+def _listening(client, user):
+    """The strategy, once this process hears the announcements (the first request starts it)."""
+    client.get("/api/me", headers=user.headers)
+    assert wait_until(lambda: limiter.limiter.known_empty.live, timeout=5)
+    return limiter.limiter
+
+
+def _from(address):
+    return {"environ_base": {"REMOTE_ADDR": address}}
+
+
+@needs_redis
+@_redis_limits(f"known-empty-{uuid.uuid4().hex}")
+def test_an_empty_window_is_read_from_redis_once_until_another_process_deducts_from_it(client, make_user, monkeypatch):
+    user = make_user()
+    strategy = _listening(client, user)
+    reads = _counting_reads(monkeypatch, strategy)
+
+    answers = [client.get("/api/me", headers=user.headers, **_from("10.1.1.1")) for _ in range(3)]
+
+    # Read once, then answered from memory, with the same headers.
+    assert len(reads) == 1
+    assert [(a.status_code, a.headers["X-RateLimit-Remaining"]) for a in answers] == [(200, "3")] * 3
+
+    # Another process (its own connection and listener) deducts a malformed request from the window.
+    key, amount, expiry = reads[0]
+    elsewhere = KnownEmptyWindows(redis.Redis.from_url(REDIS_TEST_URL))
+    assert strategy.storage.acquire_entry(key, amount, expiry)
+    elsewhere.announce_hit(key)
+
+    def counted():
+        return client.get("/api/me", headers=user.headers, **_from("10.1.1.1")).headers["X-RateLimit-Remaining"] == "2"
+
+    assert wait_until(counted, timeout=5)
+    reads_so_far = len(reads)
+    assert counted()
+    assert len(reads) == reads_so_far + 1  # a window with hits in it is read every time
+
+
+@needs_redis
+@_redis_limits(f"own-hits-{uuid.uuid4().hex}")
+def test_a_malformed_request_here_counts_at_once_and_the_address_is_refused_in_time(client, make_user):
+    user = make_user()
+    _listening(client, user)
+    here = _from("10.2.2.2")
+    before = client.get("/api/me", headers=user.headers, **here).headers["X-RateLimit-Remaining"]
+
+    after = [client.patch("/api/me", json={"nope": 1}, headers=user.headers, **here).headers["X-RateLimit-Remaining"]]
+    after.append(client.get("/api/me", headers=user.headers, **here).headers["X-RateLimit-Remaining"])
+    for _ in range(2):
+        client.patch("/api/me", json={"nope": 1}, headers=user.headers, **here)
+
+    assert (before, after) == ("3", ["2", "2"])
+    assert client.get("/api/me", headers=user.headers, **here).status_code == 429
+    assert client.get("/api/me", headers=user.headers, **_from("10.2.2.3")).status_code == 200
+
+
+@needs_redis
+@_redis_limits(f"lost-{uuid.uuid4().hex}")
+def test_losing_the_announcements_forgets_every_empty_window_until_they_are_heard_again(client, make_user, monkeypatch):
+    user = make_user()
+    strategy = _listening(client, user)
+    reads = _counting_reads(monkeypatch, strategy)
+    here = _from("10.3.3.3")
+    for _ in range(2):
+        client.get("/api/me", headers=user.headers, **here)
+    assert len(reads) == 1
+
+    # The listeners' connections are cut, as by a Redis restart or a network fault.
+    redis.Redis.from_url(REDIS_TEST_URL).client_kill_filter(_type="pubsub")
+
+    assert wait_until(lambda: not strategy.known_empty.live, timeout=5)
+    client.get("/api/me", headers=user.headers, **here)
+    assert len(reads) == 2  # announcements may have been missed: read from Redis again
+    assert wait_until(lambda: strategy.known_empty.live, timeout=5)
+    for _ in range(3):
+        client.get("/api/me", headers=user.headers, **here)
+    assert len(reads) == 3  # remembered again once they are heard
