@@ -5,13 +5,13 @@ from datetime import datetime
 from flask import request
 from flask_bcrypt import Bcrypt
 from flask_cors import CORS
-from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
 from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, Float, MetaData, orm
 
+from .jwt_manager import JWTManager
 from .request_limits import is_malformed, malformed_request_limit
 
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.

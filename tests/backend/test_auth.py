@@ -1,11 +1,12 @@
 """Accounts and tokens: signup, login, refresh, logout, expiry, rate limits."""
 
 import concurrent.futures
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import jwt as pyjwt
 import pytest
 import requests
+import time_machine
 from flask_jwt_extended import create_access_token
 
 from .processes import AppProcess
@@ -178,6 +179,46 @@ def test_expired_access_token_is_401_token_expired(client, app, make_user):
 
     assert response.status_code == 401
     assert response.get_json() == {"error": "token_expired", "message": "Token has expired"}
+
+
+def _counting_token_decodes(monkeypatch):
+    decodes = []
+    original = pyjwt.decode
+    monkeypatch.setattr(pyjwt, "decode", lambda *args, **kwargs: decodes.append(args) or original(*args, **kwargs))
+    return decodes
+
+
+def test_a_token_is_verified_once_and_refused_from_the_moment_it_expires(client, make_user, monkeypatch):
+    user = make_user()
+    with time_machine.travel(datetime.now(UTC), tick=False) as traveller:
+        first = client.get("/api/me", headers=user.headers)
+        decodes = _counting_token_decodes(monkeypatch)
+        again = client.get("/api/me", headers=user.headers)
+        assert (first.status_code, again.status_code, decodes) == (200, 200, [])
+
+        traveller.shift(timedelta(minutes=15, seconds=1))  # JWT_ACCESS_TOKEN_EXPIRES is 15 minutes
+        expired = client.get("/api/me", headers=user.headers)
+
+    assert expired.status_code == 401 and expired.get_json()["error"] == "token_expired"
+
+
+def test_a_verified_token_is_checked_again_under_a_new_signing_key(client, app, make_user):
+    user = make_user()
+    assert client.get("/api/me", headers=user.headers).status_code == 200
+
+    app.config["JWT_SECRET_KEY"] = "another-signing-key-that-is-long-enough-for-hs256"
+
+    refused = client.get("/api/me", headers=user.headers)
+    assert refused.status_code == 401 and refused.get_json()["error"] == "unauthorized"
+
+
+def test_a_verified_token_is_refused_once_its_session_is_signed_out(client, make_user):
+    user = make_user()
+    assert client.get("/api/me", headers=user.headers).status_code == 200
+
+    assert client.post("/api/auth/logout", headers=user.headers).status_code in (200, 204)
+
+    assert client.get("/api/me", headers=user.headers).status_code == 401
 
 
 def test_tampered_token_is_401(client, make_user):
