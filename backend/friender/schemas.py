@@ -123,16 +123,38 @@ def compile_dump(schema):
     if type(schema).get_attribute is not marshmallow.Schema.get_attribute or schema.dict_class is not dict:
         return lambda obj, many: marshmallow.Schema.dump(schema, obj, many=many)
     dump_one = _DumpSource(schema).function()
-    pre_dump, post_dump = schema._hooks[PRE_DUMP], schema._hooks[POST_DUMP]
+    pre_dump, post_dump = _processors(schema, PRE_DUMP), _processors(schema, POST_DUMP)
 
     def dump(obj, many):
-        processed = schema._invoke_dump_processors(PRE_DUMP, obj, many=many, original_data=obj) if pre_dump else obj
+        processed = pre_dump(obj, many, obj) if pre_dump else obj
         result = [dump_one(each) for each in processed] if many and processed is not None else dump_one(processed)
         if post_dump:
-            result = schema._invoke_dump_processors(POST_DUMP, result, many=many, original_data=obj)
+            result = post_dump(result, many, obj)
         return result
 
     return dump
+
+
+def _processors(schema, tag):
+    """``schema._invoke_dump_processors(tag, …)`` with its per-call choices made once, or None
+    without hooks: the hooks of single items first (each item of a collection), then the hooks
+    of whole collections, in declaration order, as marshmallow runs them."""
+    hooks = schema._hooks[tag]
+    if not hooks:
+        return None
+    if any(options.get("pass_original") for _name, _whole, options in hooks):
+        return lambda data, many, original: schema._invoke_dump_processors(tag, data, many=many, original_data=original)
+    of_items = [getattr(schema, name) for name, whole, _options in hooks if not whole]
+    of_collections = [getattr(schema, name) for name, whole, _options in hooks if whole]
+
+    def run(data, many, _original):
+        for processor in of_items:
+            data = [processor(item, many=many) for item in data] if many else processor(data, many=many)
+        for processor in of_collections:
+            data = processor(data, many=many)
+        return data
+
+    return run
 
 
 # Ids are PostgreSQL integers; a larger number cannot name a row.
@@ -158,7 +180,8 @@ class UtcDateTime(fields.DateTime):
             return None
         if value.tzinfo is None:  # SQLite hands back naive datetimes; they were stored as UTC.
             value = value.replace(tzinfo=UTC)
-        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        # isoformat is C and a third faster than strftime; the same text for every year past 999.
+        return value.astimezone(UTC).replace(tzinfo=None, microsecond=0).isoformat() + "Z"
 
 
 class StrictInteger(fields.Integer):

@@ -91,3 +91,44 @@ def test_the_compiled_dump_answers_what_marshmallow_answers(app, schema_class):
             obj = [_instance_of(schema, rng) for _ in range(3)] if many else _instance_of(schema, rng)
             expected = _outcome(marshmallow.Schema.dump, schema, obj, many=many)
             assert _outcome(compiled, obj, many) == expected, obj
+
+
+class _Hooked(Schema):
+    """Hooks of every kind, each leaving a trace of when it ran."""
+
+    name = fields.String()
+    trace = fields.List(fields.String())
+
+    @marshmallow.pre_dump
+    def item_before(self, obj, many, **_kwargs):
+        return {**obj, "trace": [*obj.get("trace", []), f"item-pre(many={many})"]}
+
+    @marshmallow.pre_dump(pass_collection=True)
+    def collection_before(self, data, many, **_kwargs):
+        items = data if many else [data]
+        marked = [{**item, "trace": [*item.get("trace", []), "collection-pre"]} for item in items]
+        return marked if many else marked[0]
+
+    @marshmallow.post_dump
+    def item_after(self, data, many, **_kwargs):
+        return {**data, "name": data.get("name", "").upper()}
+
+    @marshmallow.post_dump(pass_collection=True)
+    def collection_after(self, data, many, **_kwargs):
+        return {"people": data} if many else data
+
+
+class _HookedWithOriginal(_Hooked):
+    @marshmallow.post_dump(pass_original=True)
+    def keep_original(self, data, original, many, **_kwargs):
+        return {**data, "original_name": original["name"]}
+
+
+@pytest.mark.parametrize("schema_class", [_Hooked, _HookedWithOriginal])
+@pytest.mark.parametrize("many", [False, True])
+def test_hooks_run_in_marshmallows_order_on_items_and_collections(schema_class, many):
+    schema = schema_class(many=many)
+    people = [{"name": "ana"}, {"name": "ben", "trace": ["given"]}]
+    data = people if many else people[1]
+
+    assert compile_dump(schema)(data, many) == marshmallow.Schema.dump(schema, data, many=many)

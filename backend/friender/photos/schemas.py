@@ -20,11 +20,15 @@ class PhotoSchema(Schema):
     position = fields.Integer(required=True)
     created_at = UtcDateTime(required=True)
 
-    @pre_dump
-    def sign_urls(self, photo, **_kwargs):
-        """A ``Photo`` (or a row of its columns) as shown: its keys become signed URLs (cached, ≥
-        half their lifetime left)."""
+    @pre_dump(pass_collection=True)
+    def sign_urls(self, photos, many, **_kwargs):
+        """Photos (or rows of their columns) as shown: their keys become signed URLs (cached, ≥ half
+        their lifetime left), with the request's signer looked up once per list."""
         sign = url_signer()
+        return [self._shown(photo, sign) for photo in photos] if many else self._shown(photos, sign)
+
+    @staticmethod
+    def _shown(photo, sign):
         return {
             "id": photo.id,
             "url": sign(Photo.main_key_for(photo.storage_key)),
