@@ -43,6 +43,13 @@ def test_the_app_ranks_with_its_own_databases_ranker(app):
     assert type(ranker()) is expected
 
 
+def test_the_apps_postgresql_connections_never_compile_queries(app):
+    """Discovery's scans cross jit_above_cost by the planner's estimates; compiling costs milliseconds."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("JIT compilation is PostgreSQL's")
+    assert db.session.execute(sa.text("SHOW jit")).scalar() == "off"
+
+
 def test_the_contract_decides_who_is_shown_and_in_which_order(client, make_user):
     viewer = make_user(profile=NYC_PROFILE)  # 10001, 25 miles, Climbing, Chess, Jazz
     three_shared = make_user(profile=person("10011", ["chess", "CLIMBING"], ["jazz"]))  # 0.6 mi

@@ -80,7 +80,6 @@ def _ranked_on_postgresql(viewer, limit):
     # One snapshot for every statement, so a concurrent reindex cannot mix old masks with new bits.
     db.session.commit()
     connection = db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-    connection.execute(sa.text("SET LOCAL jit = off"))
     reach = Reach(viewer, viewer.friend_radius_miles)
     params = reach.params(viewer)
     tags = connection.execute(VIEWER_TAGS_QUERY, {"names": index.tag_names(viewer.hobbies, viewer.interests)}).all()

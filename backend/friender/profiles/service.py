@@ -113,13 +113,22 @@ def _count_location_change(user):
         )
 
 
-def shared_tags(viewer, other):
-    """The other person's hobbies and interests that the viewer also has, compared case-insensitively."""
-    mine = {tag.lower() for tag in [*viewer.hobbies, *viewer.interests]}
+def tag_keys(person):
+    """A person's hobbies and interests as compared: lower-cased, as a set."""
+    return {tag.lower() for tag in [*person.hobbies, *person.interests]}
+
+
+def shared_tags(viewer, other, viewer_keys=None):
+    """The other person's hobbies and interests that the viewer also has, compared case-insensitively.
+
+    ``viewer_keys`` is :func:`tag_keys` of the viewer, when a page of people computes it once.
+    """
+    mine = tag_keys(viewer) if viewer_keys is None else viewer_keys
     shared, seen = [], set()
     for tag in [*other.hobbies, *other.interests]:
-        if tag.lower() in mine and tag.lower() not in seen:
-            seen.add(tag.lower())
+        key = tag.lower()
+        if key in mine and key not in seen:
+            seen.add(key)
             shared.append(tag)
     return shared
 
@@ -156,14 +165,16 @@ _SHOWN_PHOTOS = (
 def profile_views(viewer, rows):
     """Rows holding :data:`PROFILE_COLUMNS` as ``viewer`` sees them, in their order, with their photos."""
     photos = shown_photos([row.id for row in rows])
-    return [profile_view(viewer, row, photos[row.id]) for row in rows]
+    viewer_keys = tag_keys(viewer)
+    return [profile_view(viewer, row, photos[row.id], viewer_keys) for row in rows]
 
 
-def profile_view(viewer, user, photos=None):
+def profile_view(viewer, user, photos=None, viewer_keys=None):
     """``user`` as ``viewer`` sees them: shared tags, and the coarse distance when each is within
     the other's friend radius (so moving far away to measure from elsewhere shows nothing).
 
     ``user`` is a :class:`User` or a row of :data:`PROFILE_COLUMNS`; a row comes with its ``photos``.
+    ``viewer_keys`` is :func:`tag_keys` of the viewer, for a page of people.
     """
     distance = None
     if None not in (viewer.latitude, user.latitude, viewer.friend_radius_miles, user.friend_radius_miles):
@@ -181,7 +192,7 @@ def profile_view(viewer, user, photos=None):
         state=user.state,
         photos=user.photos if photos is None else photos,
         age=age_of(user.birthdate),
-        shared_interests=shared_tags(viewer, user),
+        shared_interests=shared_tags(viewer, user, viewer_keys),
         distance_miles=distance,
         met_count=user.met_count or 0,
     )
