@@ -34,12 +34,18 @@ def app_policy(config):
     ).replace("  ", " ")
 
 
+# The origin only, even to the app itself: the pages of mailed links (verify, reset, appeal) hold
+# a single-use token in their query, and a full same-origin Referer would carry it into every
+# request the page makes, and into the access logs of whatever proxies them.
+REFERRER_POLICY = "strict-origin"
+
+
 def static_file_headers(config):
     """The same headers for the built files WhiteNoise serves outside Flask: ``url`` → headers."""
     common = {
         "X-Content-Type-Options": "nosniff",
         "X-Frame-Options": "DENY",
-        "Referrer-Policy": "strict-origin-when-cross-origin",
+        "Referrer-Policy": REFERRER_POLICY,
     }
     if config["ENV_NAME"] == "production":
         common["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
@@ -58,7 +64,7 @@ def register_security_headers(app):
         headers = response.headers
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        headers.setdefault("Referrer-Policy", REFERRER_POLICY)
         if request.path.startswith("/api/docs"):
             policy = DOCS_POLICY
         elif response.mimetype == "text/html":

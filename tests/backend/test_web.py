@@ -55,13 +55,14 @@ def test_an_asset_already_held_is_answered_304_without_a_body(built):
 
 
 def test_the_page_is_revalidated_on_every_load_and_keeps_its_policy(built):
-    for path in ("/", "/discover", "/matches/12", "/index.html"):
+    for path in ("/", "/discover", "/matches/12", "/index.html", "/reset-password?token=abc"):
         response = built.get(path)
         assert response.status_code == 200, path
         assert response.headers["Cache-Control"] == "no-cache", path
         assert response.get_data(as_text=True).startswith("<!doctype html>"), path
         assert "script-src 'self';" in response.headers["Content-Security-Policy"], path
         assert response.headers["X-Frame-Options"] == "DENY", path
+        assert response.headers["Referrer-Policy"] == "strict-origin", path
 
 
 def test_robots_txt_is_the_text_file_not_the_app(built):

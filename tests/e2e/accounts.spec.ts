@@ -16,9 +16,13 @@ test('forgot password: the mailed link sets a new password and the old one stops
   // Open the mail from the outbox and follow its link.
   await page.goto(await mailedLink(hal.email, '/reset-password'));
   const newPassword = 'seven quiet lanterns drift';
+  const confirm = page.waitForRequest((request) => request.url().endsWith('/api/auth/password-reset/confirm'));
   await page.getByLabel('New password').fill('password');
   await page.getByRole('button', { name: 'Set new password' }).click();
   await expect(page.getByLabel('New password')).toHaveAccessibleDescription(/too easy to guess/);
+  // The page's address holds the single-use token; what it calls sees only the origin.
+  expect(page.url()).toContain('token=');
+  expect((await (await confirm).allHeaders())['referer']).toBe(`${new URL(page.url()).origin}/`);
   await page.getByLabel('New password').fill(newPassword);
   await page.getByRole('button', { name: 'Set new password' }).click();
   await page.getByRole('link', { name: 'Log in' }).click();
