@@ -522,6 +522,20 @@ def test_the_person_sees_the_decision_and_appeals_once_which_reopens_the_case(cl
     assert client.get("/api/me/moderation", headers=person.headers).get_json()["actions"][0]["can_appeal"] is False
 
 
+def test_a_later_decision_without_a_rule_keeps_the_rule_of_the_case(client, make_user, moderator):
+    person, reporter, unreported = make_user(), make_user(), make_user()
+    report(client, reporter, person, category="harassment")
+    until = (datetime.now(UTC) + timedelta(days=3)).isoformat()
+    suspended = act(client, moderator, person, "suspend", until=until)
+    banned = act(client, moderator, person, "ban")  # the reports were handled by the suspension
+    restored = act(client, moderator, person, "restore", rule="spam")
+    warned = act(client, moderator, person, "warn")
+    first = act(client, moderator, unreported, "warn")
+
+    rules = [decision["rule"] for decision in (suspended, banned, restored, warned, first)]
+    assert rules == ["harassment", "harassment", "spam", "spam", "other"]
+
+
 def appeal_token(person):
     """The token of the appeal link in the newest decision mail to ``person``."""
     return token_of(outbox_link(person.email, "/appeal"))

@@ -151,16 +151,24 @@ def get_case(user_id):
     }
 
 
-def _main_category(user_id):
-    """The most frequent category among the person's undecided reports (the rule a decision applies)."""
+def _case_rule(user_id):
+    """The rule a decision without one applies: the most frequent category among the person's
+    undecided reports; with none left (a ban after a suspension, a restore after an appeal), the
+    rule of the person's latest decision; "other" for a first decision nobody reported."""
     counts = db.session.execute(
         sa.select(Report.category, sa.func.count())
         .where(Report.reported_id == user_id, Report.handled_at.is_(None))
         .group_by(Report.category)
     ).all()
-    if not counts:
-        return "other"
-    return max(counts, key=lambda row: (row[1], -REPORT_CATEGORIES.index(row[0])))[0]
+    if counts:
+        return max(counts, key=lambda row: (row[1], -REPORT_CATEGORIES.index(row[0])))[0]
+    latest = db.session.scalar(
+        sa.select(ModerationAction.rule)
+        .where(ModerationAction.user_id == user_id)
+        .order_by(ModerationAction.created_at.desc(), ModerationAction.id.desc())
+        .limit(1)
+    )
+    return latest or "other"
 
 
 def take_action(moderator, user_id, action, note, until=None, photo_id=None, rule=None):
@@ -202,7 +210,7 @@ def take_action(moderator, user_id, action, note, until=None, photo_id=None, rul
         user_id=user.id,
         moderator_id=moderator.id,
         action=action,
-        rule=rule or _main_category(user.id),
+        rule=rule or _case_rule(user.id),
         note=note,
         until=until,
         photo_id=photo_id,
