@@ -22,6 +22,9 @@ from ..messages.service import active_match
 from ..models import Hangout, HangoutConfirmation, Meeting, User, utcnow
 from .schemas import HangoutSchema
 
+# Built once: it builds and compiles its dump on first use.
+_HANGOUT_EVENT = HangoutSchema()
+
 # A match holds at most this many open proposals, so one member cannot flood the other.
 MAX_OPEN_PROPOSALS = 5
 NO_SUCH_HANGOUT = "No such hangout."
@@ -141,7 +144,7 @@ def _announce(match, hangout, viewer_id):
     """Send the hangout to both members' streams (each with their own "we met" state); return the viewer's."""
     view = _views([hangout])[0]
     for member_id in (match.user_low_id, match.user_high_id):
-        events.publish(member_id, "hangout", HangoutSchema().dump(view.for_viewer(member_id)))
+        events.publish(member_id, "hangout", _HANGOUT_EVENT.dump(view.for_viewer(member_id)))
     return view.for_viewer(viewer_id)
 
 

@@ -33,6 +33,9 @@ from ..relationships import (
 )
 from .schemas import MatchSchema
 
+# Built once: it builds and compiles its dump (and its nested profile's) on first use.
+_MATCH_EVENT = MatchSchema()
+
 
 class MatchView(NamedTuple):
     """A match as one member sees it: the other person's profile and the conversation summary."""
@@ -85,7 +88,7 @@ def record_swipe(swiper, user_id, liked):
     other = db.session.get(User, user_id)
     mine = MatchView(match.id, match.matched_at, profile_view(swiper, other))
     theirs = MatchView(match.id, match.matched_at, profile_view(other, swiper))
-    announcements = [(swiper.id, MatchSchema().dump(mine)), (other.id, MatchSchema().dump(theirs))]
+    announcements = [(swiper.id, _MATCH_EVENT.dump(mine)), (other.id, _MATCH_EVENT.dump(theirs))]
     db.session.commit()
     for viewer_id, data in announcements:
         events.publish(viewer_id, "match", data)

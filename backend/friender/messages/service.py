@@ -19,6 +19,10 @@ from ..extensions import db
 from ..models import Match, Message, utcnow
 from .schemas import MessageSchema, ReadReceiptSchema
 
+# Built once: each builds and compiles its dump on first use, and every message sent uses them.
+_MESSAGE_EVENT = MessageSchema()
+_READ_EVENT = ReadReceiptSchema()
+
 # How long a message's transaction may stay open after its id is drawn and still be replayed
 # to a client that heard of a later message first (a send commits within milliseconds).
 COMMIT_SKEW = timedelta(seconds=5)
@@ -97,7 +101,7 @@ def send_message(sender, match_id, body):
     except (IntegrityError, StaleDataError):  # the match was removed after the membership check
         db.session.rollback()
         raise NotFound(NO_SUCH_MATCH) from None
-    events.publish_to(members, "message", MessageSchema().dump(message), event_id=message.id)
+    events.publish_to(members, "message", _MESSAGE_EVENT.dump(message), event_id=message.id)
     return message
 
 
@@ -120,7 +124,7 @@ def mark_read(reader_id, match_id):
         execution_options={"synchronize_session": False},
     )
     db.session.commit()
-    receipt = ReadReceiptSchema().dump(
+    receipt = _READ_EVENT.dump(
         {"match_id": match.id, "reader_id": reader_id, "last_read_id": last_read_id, "read_at": read_at}
     )
     events.publish_to((match.user_low_id, match.user_high_id), "read", receipt)
