@@ -3,7 +3,6 @@
 import email
 import email.policy
 import re
-import socket
 import threading
 import time
 
@@ -13,15 +12,10 @@ from aiosmtpd.controller import Controller
 from friender.extensions import db
 from friender.models import OutboxMail
 
+from .support import free_port
+
 LINK = re.compile(r"https?://\S+")
 WAIT_SECONDS = 10
-
-
-def free_port():
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class SmtpSink:

@@ -1,5 +1,7 @@
 """Constants and small helpers the backend tests share."""
 
+import socket
+
 PASSWORD = "correct horse battery"
 BIRTHDATE = "1990-05-15"
 
@@ -27,3 +29,10 @@ class SignedInUser:
     @property
     def headers(self):
         return {"Authorization": f"Bearer {self.access_token}"}
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

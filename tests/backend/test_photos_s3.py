@@ -4,7 +4,6 @@ against moto's ``ThreadedMotoServer`` on a free port, and against a server that 
 import base64
 import io
 import json
-import socket
 import time
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -23,16 +22,10 @@ from friender.photos.sweep import sweep_storage
 from friender.storage import StorageError, create_storage, get_storage
 
 from . import photo_files as files
-from .support import NYC_PROFILE
+from .support import NYC_PROFILE, free_port
 
 BUCKET = "friender-test"
 APP_ORIGIN = "http://localhost:5173"
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

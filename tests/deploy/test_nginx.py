@@ -11,14 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.backend.support import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "single-use-token-4f1c9a7e"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
