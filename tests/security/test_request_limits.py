@@ -138,12 +138,18 @@ def _from(address):
     return {"environ_base": {"REMOTE_ADDR": address}}
 
 
-@needs_redis
-@_redis_limits(f"known-empty-{uuid.uuid4().hex}")
-def test_an_empty_window_is_read_from_redis_once_until_another_process_deducts_from_it(client, make_user, monkeypatch):
+@pytest.fixture
+def listening(client, make_user, monkeypatch):
+    """A user, the strategy once this process hears the announcements, and its storage reads from then on."""
     user = make_user()
     strategy = _listening(client, user)
-    reads = _counting_reads(monkeypatch, strategy)
+    return user, strategy, _counting_reads(monkeypatch, strategy)
+
+
+@needs_redis
+@_redis_limits(f"known-empty-{uuid.uuid4().hex}")
+def test_an_empty_window_is_read_from_redis_once_until_another_process_deducts_from_it(client, listening):
+    user, strategy, reads = listening
 
     answers = [client.get("/api/me", headers=user.headers, **_from("10.1.1.1")) for _ in range(3)]
 
@@ -186,10 +192,8 @@ def test_a_malformed_request_here_counts_at_once_and_the_address_is_refused_in_t
 
 @needs_redis
 @_redis_limits(f"lost-{uuid.uuid4().hex}")
-def test_losing_the_announcements_forgets_every_empty_window_until_they_are_heard_again(client, make_user, monkeypatch):
-    user = make_user()
-    strategy = _listening(client, user)
-    reads = _counting_reads(monkeypatch, strategy)
+def test_losing_the_announcements_forgets_every_empty_window_until_they_are_heard_again(client, listening):
+    user, strategy, reads = listening
     here = _from("10.3.3.3")
     for _ in range(2):
         client.get("/api/me", headers=user.headers, **here)
