@@ -19,7 +19,10 @@ class AwareDateTime(UtcDateTime):
         moment = super()._deserialize(value, attr, data, **kwargs)
         if moment.tzinfo is None:
             raise ValidationError("Give the time zone (for example 2026-12-24T18:00:00Z).")
-        return moment.astimezone(UTC)
+        try:
+            return moment.astimezone(UTC)
+        except OverflowError:  # 0001-01-01T00:00:01+01:00 is before the first representable UTC time
+            raise ValidationError("Not a valid time.") from None
 
 
 class TimeOptionSchema(Schema):
