@@ -27,6 +27,9 @@ worker_connections = int(os.environ.get("WORKER_CONNECTIONS", 20000))
 # An idle keep-alive connection is a parked greenlet; at gunicorn's default of 2 s, a client
 # that pauses about that long between calls can send on a connection the server is closing.
 keepalive = 5
+# For ``--access-logfile`` (``make run``, the Dockerfile): the path without its query string and
+# no Referer, because mailed links carry single-use tokens in their query (``/reset-password?token=…``).
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms "%(a)s"'
 
 
 def pre_request(worker, req):
