@@ -29,10 +29,10 @@ if [[ ! -x "$VENV/bin/flask" || ! -x "$VENV/bin/gunicorn" ]]; then
   exit 1
 fi
 
-if [[ ! -f "$ROOT/frontend/dist/index.html" ]]; then
-  echo "serve.sh: frontend/dist is missing; building it." >&2
-  (cd "$ROOT/frontend" && { [[ -d node_modules ]] || npm ci; } && npm run build) >&2
-fi
+# The Makefile's rule: installs and rebuilds only when the lock file or a source changed since
+# the last build, so `npx playwright test` run by hand never tests a stale build. Both backends'
+# servers start at once: the lock lets one build while the other waits for it.
+flock "$ROOT/frontend/.build-lock" make -s -C "$ROOT" frontend >&2
 
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/friender-e2e-$STORAGE.XXXXXX")"
 CHILDREN=()
