@@ -121,10 +121,13 @@ def test_someone_outside_the_match_gets_404_everywhere(client, pair, make_user):
     ana, _ben, match_id = pair
     send(client, ana, match_id, "private")
     outsider = make_user(profile=NYC_PROFILE)
+    # Not a 403 first: that would tell an unverified outsider the match exists.
+    unverified = make_user(profile=NYC_PROFILE, verified=False)
 
     responses = [
         page(client, outsider, match_id),
         send(client, outsider, match_id, "let me in"),
+        send(client, unverified, match_id, "let me in too"),
         client.post(f"/api/matches/{match_id}/read", headers=outsider.headers),
         page(client, ana, match_id + 1000),
         send(client, ana, match_id + 1000, "nobody there"),

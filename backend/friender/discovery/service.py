@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from ..errors import ProfileIncomplete
-from ..extensions import db
+from ..extensions import execute_rows
 from ..models import User
 from ..profiles.service import PROFILE_COLUMNS, profile_views
 from . import wider
@@ -81,7 +81,7 @@ def discover_candidates(viewer, limit):
     # the viewer there would cost a query.
     viewer = _viewer_fields(viewer)
     ranked = ranker().rank(viewer, limit)
-    users = {row.id: row for row in db.session.execute(_PROFILES, {"user_ids": ranked})}
+    users = {row.id: row for row in execute_rows(_PROFILES, {"user_ids": ranked})}
     return profile_views(viewer, [users[user_id] for user_id in ranked])
 
 

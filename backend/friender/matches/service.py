@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from .. import events
 from ..errors import Conflict, NotFound, ValidationFailed, conflict_on_duplicate
-from ..extensions import db
+from ..extensions import db, execute_rows
 from ..messages.service import conversation_summaries
 from ..models import Match, Swipe, User, is_locked, utcnow
 from ..profiles.service import PROFILE_COLUMNS, ProfileView, profile_view, profile_views
@@ -70,7 +70,7 @@ def record_swipe(swiper, user_id, liked):
         # A No never makes a match: its insert also tells the commit not to wait for the disk.
         insert = _INSERT_NO_WITHOUT_WAITING_FOR_THE_DISK if on_postgresql else _INSERT_SWIPE_IF_VISIBLE
     with conflict_on_duplicate("You have already decided about this person."):
-        inserted = db.session.execute(
+        inserted = execute_rows(
             insert, {"swiper_id": swiper_id, "swipee_id": user_id, "liked": liked, "created_at": utcnow()}
         ).rowcount
     if not inserted:  # unknown, or a block either way
@@ -79,7 +79,7 @@ def record_swipe(swiper, user_id, liked):
     match = _match_if_mutual(swiper_id, user_id) if liked else None
     if match is None:
         if liked and on_postgresql:
-            db.session.execute(_NO_WAIT_FOR_DISK)
+            execute_rows(_NO_WAIT_FOR_DISK)
         db.session.commit()
         return None
     db.session.flush()
@@ -136,7 +136,7 @@ def _match_if_mutual(swiper_id, swipee_id):
 
     A block committed while this Yes waited for the pair's lock → :class:`NotFound`, nothing stored.
     """
-    state = db.session.execute(_PAIR_STATE, {"swiper_id": swiper_id, "swipee_id": swipee_id}).one()
+    state = execute_rows(_PAIR_STATE, {"swiper_id": swiper_id, "swipee_id": swipee_id}).one()
     if state.blocked:
         db.session.rollback()
         raise NotFound("No such user.")
@@ -169,7 +169,7 @@ def undo_last_swipe(swiper):
         raise Conflict("Decisions can only be taken back within 5 minutes.")
     if latest.liked:
         lock_pair(swiper.id, latest.swipee_id)
-        state = db.session.execute(_PAIR_STATE, {"swiper_id": swiper.id, "swipee_id": latest.swipee_id}).one()
+        state = execute_rows(_PAIR_STATE, {"swiper_id": swiper.id, "swipee_id": latest.swipee_id}).one()
         if state.said_yes:
             db.session.rollback()
             raise Conflict("That Yes made a match; unmatch instead.")
@@ -185,7 +185,7 @@ def list_matches(user):
     A constant number of queries whatever the number of matches: the matches with the other
     people, their photos, then every conversation's last message and unread count at once.
     """
-    rows = db.session.execute(_MATCHES_WITH_PROFILES, {"user_id": user.id}).all()
+    rows = execute_rows(_MATCHES_WITH_PROFILES, {"user_id": user.id}).all()
     summaries = conversation_summaries(user.id, [row.match_id for row in rows])
     matches = []
     for row, view in zip(rows, profile_views(user, rows), strict=True):

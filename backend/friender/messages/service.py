@@ -9,13 +9,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
-from sqlalchemy.orm.exc import StaleDataError
 
 from .. import events, relationships
 from ..errors import EmailUnverified, NotFound
-from ..extensions import db
+from ..extensions import db, execute_rows
 from ..models import Match, Message, utcnow
 from .schemas import MessageSchema, ReadReceiptSchema
 
@@ -58,9 +56,9 @@ def list_messages(user_id, match_id, before=None, limit=50):
     active_match(user_id, match_id)
     parameters = {"match_id": match_id, "limit": limit}
     if before is None:
-        page = db.session.execute(_NEWEST_MESSAGES, parameters).all()
+        page = execute_rows(_NEWEST_MESSAGES, parameters).all()
     else:
-        page = db.session.execute(_MESSAGES_BEFORE, {**parameters, "before": before}).all()
+        page = execute_rows(_MESSAGES_BEFORE, {**parameters, "before": before}).all()
     return page[::-1]
 
 
@@ -81,28 +79,39 @@ UNVERIFIED = "Confirm your email address before sending messages."
 def send_message(sender, match_id, body):
     """Store a message (``body`` already trimmed and validated), bump the match's activity, publish it.
 
-    Only people who verified their address may send (403 ``email_unverified``).
+    Only people who verified their address may send (403 ``email_unverified``); someone else's
+    match is a 404 first, whoever asks.
     """
     sender_id = sender.id
-    match = active_match(sender_id, match_id)
     if not sender.email_verified:
+        active_match(sender_id, match_id)
         raise EmailUnverified(UNVERIFIED)
-    message = Message(match_id=match.id, sender_id=sender_id, body=body, created_at=utcnow(), read_at=None)
-    db.session.add(message)
-    match.last_activity_at = message.created_at
-    members = (match.user_low_id, match.user_high_id)
-    try:
-        db.session.flush()
-        # Detached before the commit, so the commit does not expire it: an unmatch or block
-        # committed right after this one deletes the rows at once, and reloading them then
-        # would fail although the message was sent.
-        db.session.expunge(message)
-        db.session.commit()
-    except (IntegrityError, StaleDataError):  # the match was removed after the membership check
+    now = utcnow()
+    # The membership check and the activity bump are one statement, whose row lock holds off an
+    # unmatch or a block until this message is committed.
+    members = execute_rows(_BUMP_ACTIVE_MATCH, {"match_id": match_id, "user_id": sender_id, "now": now}).one_or_none()
+    if members is None:
         db.session.rollback()
-        raise NotFound(NO_SUCH_MATCH) from None
-    events.publish_to(members, "message", _MESSAGE_EVENT.dump(message), event_id=message.id)
+        raise NotFound(NO_SUCH_MATCH)
+    message = execute_rows(
+        _INSERT_MESSAGE, {"match_id": match_id, "sender_id": sender_id, "body": body, "created_at": now}
+    ).one()
+    db.session.commit()
+    events.publish_to(tuple(members), "message", _MESSAGE_EVENT.dump(message), event_id=message.id)
     return message
+
+
+# Built once, and run without the ORM's unit of work: sending is the hottest write after swipes.
+_BUMP_ACTIVE_MATCH = (
+    sa.update(Match)
+    .where(
+        Match.id == sa.bindparam("match_id", type_=sa.Integer),
+        relationships.active_matches_of(sa.bindparam("user_id", type_=sa.Integer)),
+    )
+    .values(last_activity_at=sa.bindparam("now", type_=Match.__table__.c.last_activity_at.type))
+    .returning(Match.user_low_id, Match.user_high_id)
+)
+_INSERT_MESSAGE = sa.insert(Message).returning(*MESSAGE_COLUMNS)
 
 
 def announce_typing(typist_id, match_id):
@@ -140,8 +149,8 @@ def conversation_summaries(viewer_id, match_ids):
     if not match_ids:
         return {}
     parameters = {"match_ids": match_ids, "viewer_id": viewer_id}
-    last_messages = {message.match_id: message for message in db.session.execute(_LAST_MESSAGES, parameters)}
-    unread_counts = dict(db.session.execute(_UNREAD_COUNTS, parameters).all())
+    last_messages = {message.match_id: message for message in execute_rows(_LAST_MESSAGES, parameters)}
+    unread_counts = dict(execute_rows(_UNREAD_COUNTS, parameters).all())
     return {
         match_id: ConversationSummary(last_messages.get(match_id), unread_counts.get(match_id, 0))
         for match_id in match_ids

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from ..errors import NotFound, RateLimited, ValidationFailed
-from ..extensions import db
+from ..extensions import db, execute_rows
 from ..geo import distance_miles, lookup_zip, shown_miles
 from ..models import LocationChange, Photo, User, age_of, utcnow
 from ..relationships import blocked_between
@@ -149,7 +149,7 @@ def shown_photos(user_ids):
     """Each user's shown photos as rows of :data:`PHOTO_COLUMNS`, in display order, keyed by user id."""
     photos = {user_id: [] for user_id in user_ids}
     if photos:
-        for photo in db.session.execute(_SHOWN_PHOTOS, {"user_ids": list(photos)}):
+        for photo in execute_rows(_SHOWN_PHOTOS, {"user_ids": list(photos)}):
             photos[photo.user_id].append(photo)
     return photos
 
