@@ -16,3 +16,28 @@ export function createQueryClient(): QueryClient {
     },
   });
 }
+
+/**
+ * Applies a change the app learned of (an event pushed by the server, or its own mutation's
+ * answer) to a cached query. A fetch of that query already in flight may have read the server
+ * before the change and would replace it when it lands, so the change is applied again then:
+ * `update` must be idempotent (replace by id, never append twice).
+ */
+export function applyToCachedQuery<T>(
+  queryClient: QueryClient,
+  queryKey: readonly unknown[],
+  update: (old: T) => T,
+): void {
+  const apply = () => queryClient.setQueryData<T>(queryKey, (old) => (old === undefined ? old : update(old)));
+  apply();
+  const cache = queryClient.getQueryCache();
+  const query = cache.find({ queryKey, exact: true });
+  if (query?.state.fetchStatus !== 'fetching') return;
+  const unsubscribe = cache.subscribe((event) => {
+    if (event.query !== query) return;
+    if (event.type === 'removed' || query.state.fetchStatus !== 'fetching') {
+      unsubscribe();
+      if (event.type !== 'removed') apply();
+    }
+  });
+}

@@ -6,6 +6,7 @@ import {
 } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
 import type { Message } from '@/types/api';
+import { applyToCachedQuery } from '@/lib/query-client';
 import { messagesKeys } from '@/lib/query-keys';
 
 export const MESSAGES_PAGE_SIZE = 50;
@@ -47,8 +48,8 @@ export function flattenMessages(data: InfiniteData<MessagesPage, unknown> | unde
 
 /** Puts a message that arrived (sent by us or pushed by the server) into its conversation. */
 export function addMessageToCache(queryClient: QueryClient, message: Message): void {
-  queryClient.setQueryData<MessagesData>(messagesKeys.match(message.match_id), (old) => {
-    if (!old || old.pages.length === 0) return old;
+  applyToCachedQuery<MessagesData>(queryClient, messagesKeys.match(message.match_id), (old) => {
+    if (old.pages.length === 0) return old;
     const exists = old.pages.some((page) => page.messages.some((m) => m.id === message.id));
     const pages = exists
       ? old.pages.map((page) => ({

@@ -74,6 +74,27 @@ describe('ChatView', () => {
     expect(calls.filter((c) => c.method === 'GET')).toHaveLength(1);
   });
 
+  it('keeps a message pushed while the conversation was loading when the older answer lands', async () => {
+    setAccessToken(makeToken({ sub: String(ME) }));
+    let answer!: (response: Response) => void;
+    const { calls } = mockFetch(({ url, method }) =>
+      url.startsWith('/api/matches/3/messages') && method === 'GET'
+        ? new Promise<Response>((resolve) => (answer = resolve))
+        : undefined,
+    );
+    const { queryClient } = renderWithProviders(<ChatView matchId={3} userId={ME} partnerName="Bob" />);
+    await vi.waitFor(() => expect(answer).toBeDefined());
+
+    // The page was read before this message was sent, and reaches the browser after its event.
+    act(() => addMessageToCache(queryClient, message(2, THEM, 'Sent meanwhile')));
+    answer(jsonResponse({ messages: [message(1, ME, 'Hi!')] }));
+
+    const log = await screen.findByRole('log');
+    await within(log).findByText('Hi!');
+    expect(within(log).getByText('Sent meanwhile')).toBeInTheDocument();
+    expect(calls.filter((c) => c.method === 'GET')).toHaveLength(1);
+  });
+
   it('marks messages read only while the page is visible, and when it becomes visible again', async () => {
     let visibility: DocumentVisibilityState = 'hidden';
     Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => visibility });

@@ -1,5 +1,6 @@
 import { queryOptions, useQuery, type QueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
+import { applyToCachedQuery } from '@/lib/query-client';
 import { hangoutsKeys } from '@/lib/query-keys';
 import type { Hangout } from '@/types/api';
 
@@ -25,8 +26,7 @@ export function useHangouts(matchId: number) {
  * The event carries the receiving member's own "we met" state, so it replaces what was cached.
  */
 export function putHangoutInCache(queryClient: QueryClient, hangout: Hangout): void {
-  queryClient.setQueryData<{ hangouts: Hangout[] }>(hangoutsKeys.match(hangout.match_id), (old) => {
-    if (!old) return old;
+  applyToCachedQuery<{ hangouts: Hangout[] }>(queryClient, hangoutsKeys.match(hangout.match_id), (old) => {
     const others = old.hangouts.filter((h) => h.id !== hangout.id);
     return { hangouts: [...others, hangout].sort((a, b) => b.id - a.id) };
   });
