@@ -77,15 +77,17 @@ def url_signer():
     request's URL again for each cost more than reading the cached URL itself. The signer is kept
     in the WSGI environ, which lives exactly as long as the request.
     """
-    app = current_app._get_current_object()
-    storage = app.extensions["friender_storage"]
-    expires_in = app.config["PHOTO_URL_EXPIRES_SECONDS"]
-    if not has_request_context():
-        return storage.url_signer(expires_in)
-    environ = request.environ
-    if "friender.url_signer" not in environ:
-        environ["friender.url_signer"] = storage.url_signer(expires_in)
-    return environ["friender.url_signer"]
+    environ = request.environ if has_request_context() else {}
+    signer = environ.get(_URL_SIGNER)
+    if signer is None:  # first asked for in this request (every list of photos asks)
+        app = current_app._get_current_object()
+        signer = environ[_URL_SIGNER] = app.extensions["friender_storage"].url_signer(
+            app.config["PHOTO_URL_EXPIRES_SECONDS"]
+        )
+    return signer
+
+
+_URL_SIGNER = "friender.url_signer"
 
 
 def remove_objects(keys):
