@@ -18,6 +18,7 @@ from flask import current_app, has_request_context, request
 from limits.storage import RedisStorage
 from limits.strategies import STRATEGIES, MovingWindowRateLimiter
 from limits.util import WindowStats
+from redis.exceptions import NoScriptError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 log = logging.getLogger(__name__)
@@ -242,12 +243,44 @@ class RequestScopedMovingWindow(MovingWindowRateLimiter):
         return bool(read)
 
     def hit(self, item, *identifiers, cost=1):
-        """Consume ``cost`` from the limit (storage decides), and forget the window read before."""
+        """Consume ``cost`` from the limit (storage decides), and forget the window read before.
+
+        On Redis the deduction and the read of the window after it (for the ``X-RateLimit-*``
+        headers) are one pipelined round trip; elsewhere the headers read it again.
+        """
         tested = self._forget(item, identifiers)
-        accepted = super().hit(item, *identifiers, cost=cost)
-        if tested and self.known_empty is not None:
-            self.known_empty.announce_hit(item.key_for(*identifiers))
+        if self.known_empty is None:
+            accepted = super().hit(item, *identifiers, cost=cost)
+        else:
+            accepted, window = self._hit_and_read(item, identifiers, cost)
+            cache = self._cache()
+            if window is not None and cache is not None:
+                cache[(item.key_for(*identifiers), item.amount, item.get_expiry())] = window
+            if tested:
+                self.known_empty.announce_hit(item.key_for(*identifiers))
         return accepted
+
+    def _hit_and_read(self, item, identifiers, cost):
+        """(accepted, window after the hit or None) from Redis in one round trip.
+
+        The scripts are the ones limits registered, called by their SHA: a pipeline given the
+        scripts themselves would first ask Redis whether it holds them, a round trip of its own.
+        A Redis that lost them (a restart) answers NOSCRIPT, and limits' own calls load them again.
+        """
+        storage = self.storage
+        key, expiry = storage.prefixed_key(item.key_for(*identifiers)), item.get_expiry()
+        now = time.time()
+        pipeline = storage.get_connection().pipeline(transaction=False)
+        pipeline.evalsha(storage.lua_acquire_moving_window.sha, 1, key, now, item.amount, expiry, cost)
+        pipeline.evalsha(storage.lua_moving_window.sha, 1, key, now - expiry, item.amount)
+        acquired, window = pipeline.execute(raise_on_error=False)
+        if isinstance(acquired, NoScriptError):
+            return super().hit(item, *identifiers, cost=cost), None
+        if isinstance(acquired, Exception):
+            raise acquired
+        if isinstance(window, Exception):
+            return bool(acquired), None
+        return bool(acquired), ((float(window[0]), window[1]) if window else (now, 0))
 
     def test(self, item, *identifiers, cost=1):
         """True when ``cost`` more would still be within the limit."""

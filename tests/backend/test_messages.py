@@ -1,17 +1,20 @@
 """Messages between the two members of a match: sending, paging, read receipts, limits, privacy."""
 
 import threading
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import redis
 import sqlalchemy as sa
 
-from friender.extensions import db
+from friender.extensions import db, limiter
 from friender.messages.service import conversation_summaries
 from friender.models import Match, Message
 
 from .matching import create_block, create_match, remove_match
 from .support import NYC_PROFILE
+from .test_events import REDIS_TEST_URL, needs_redis
 
 
 @pytest.fixture
@@ -268,6 +271,31 @@ def test_the_limit_is_per_user_across_matches(client, pair, make_user):
     assert send(client, ana, match_id, "one").status_code == 201
     assert send(client, ana, other_match, "two").status_code == 201
     assert send(client, ana, other_match, "three").status_code == 429
+
+
+@needs_redis
+@pytest.mark.app_config(
+    RATELIMIT_STORAGE_URI=REDIS_TEST_URL,
+    RATELIMIT_KEY_PREFIX=f"send-{uuid.uuid4().hex}",
+    MESSAGE_RATE_LIMIT="3 per minute",
+)
+def test_on_redis_a_message_is_counted_and_its_headers_read_in_one_round_trip(client, pair, monkeypatch):
+    ana, _ben, match_id = pair
+    reads = []
+    original = limiter.storage.get_moving_window
+    monkeypatch.setattr(limiter.storage, "get_moving_window", lambda *args: reads.append(args) or original(*args))
+
+    sent = [send(client, ana, match_id, f"#{i}") for i in range(2)]
+    # A Redis that lost its scripts (restarted) still counts the message, through limits' own calls.
+    redis.Redis.from_url(REDIS_TEST_URL).script_flush()
+    sent += [send(client, ana, match_id, f"#{i}") for i in range(2, 4)]
+
+    assert [response.status_code for response in sent] == [201, 201, 201, 429]
+    assert [response.headers["X-RateLimit-Remaining"] for response in sent] == ["2", "1", "0", "0"]
+    assert {response.headers["X-RateLimit-Limit"] for response in sent} == {"3"}
+    # Only the send after the flush read its window apart from its hit.
+    assert len([key for key, _amount, _expiry in reads if "send_message" in key]) == 1
+    assert message_count() == 3
 
 
 def test_sending_bumps_the_matchs_last_activity(client, pair):
