@@ -3,6 +3,7 @@
 import random
 from datetime import date
 
+import psycopg2.extensions
 import pytest
 import sqlalchemy as sa
 
@@ -48,6 +49,35 @@ def test_the_apps_postgresql_connections_never_compile_queries(app):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("JIT compilation is PostgreSQL's")
     assert db.session.execute(sa.text("SHOW jit")).scalar() == "off"
+
+
+def test_a_page_on_postgresql_is_read_in_one_snapshot_with_its_token_check(client, make_user):
+    """Ranking reads every scan from one REPEATABLE READ snapshot (a concurrent reindex cannot mix
+    old masks with new bits); the request begins in it, so nothing commits before ranking."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("REPEATABLE READ snapshots are PostgreSQL's ranker's")
+    viewer = make_user(profile=NYC_PROFILE)
+    shown = make_user(profile=person("10011", ["Chess"], ["Jazz"]))
+    db.session.commit()  # each request of a served app begins with no transaction
+    events = []
+
+    def on_statement(_conn, cursor, statement, *_args):
+        events.append((cursor.connection.isolation_level, statement.split()[0]))
+
+    def on_commit(_conn):
+        events.append((None, "COMMIT"))
+
+    sa.event.listen(db.engine, "before_cursor_execute", on_statement)
+    sa.event.listen(db.engine, "commit", on_commit)
+    try:
+        users = discover(client, viewer)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", on_statement)
+        sa.event.remove(db.engine, "commit", on_commit)
+
+    assert ids(users) == [shown.id]
+    assert len(events) >= 4  # the token check, the viewer's tags, a scan, the profiles and photos
+    assert events == [(psycopg2.extensions.ISOLATION_LEVEL_REPEATABLE_READ, "SELECT")] * len(events)
 
 
 def test_the_contract_decides_who_is_shown_and_in_which_order(client, make_user):

@@ -29,6 +29,18 @@ class TieredIndexRanker(Ranker):
         """User ids, best first; see the module docstring."""
         return _ranked_on_postgresql(viewer, limit)
 
+    def begin_request(self):
+        """Begin the request's transaction in the snapshot ranking reads from: the token check
+        then reads in it too, and ranking need not end that transaction to begin its own."""
+        # An app context spanning requests (the tests') may have one open already: ranking then
+        # ends it and begins its own, as it does outside a request.
+        if not db.session().in_transaction():
+            db.session.connection(execution_options=ONE_SNAPSHOT)
+
+
+# One snapshot for every statement, so a concurrent reindex cannot mix old masks with new bits.
+ONE_SNAPSHOT = {"isolation_level": "REPEATABLE READ"}
+
 
 # Each band is one index range on (tag, band, longitude): PostgreSQL scans every (tag, band) pair.
 PG_BANDS = "= ANY(CAST(:bands AS smallint[]))"
@@ -77,9 +89,10 @@ RING_QUERY = sa.text(f"""
 
 def _ranked_on_postgresql(viewer, limit):
     """Tiered index-only search; see the module docstring. Returns user ids, best first."""
-    # One snapshot for every statement, so a concurrent reindex cannot mix old masks with new bits.
-    db.session.commit()
-    connection = db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    connection = db.session.connection()
+    if connection.get_execution_options().get("isolation_level") != ONE_SNAPSHOT["isolation_level"]:
+        db.session.commit()  # not begun by begin_request: end it, and begin one in the snapshot
+        connection = db.session.connection(execution_options=ONE_SNAPSHOT)
     reach = Reach(viewer, viewer.friend_radius_miles)
     params = reach.params(viewer)
     tags = connection.execute(VIEWER_TAGS_QUERY, {"names": index.tag_names(viewer.hobbies, viewer.interests)}).all()

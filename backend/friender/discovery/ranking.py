@@ -25,6 +25,9 @@ class Ranker(ABC):
     def rank(self, viewer, limit):
         """The ids of the best ``limit`` people ``viewer`` (a ``ViewerFields``) may be shown, best first."""
 
+    def begin_request(self):  # noqa: B027 -- optional: only a ranker with a transaction of its own needs it
+        """Prepare a discovery request's transaction before anything (the token check) reads in it."""
+
 
 class Reach:
     """Where the viewer can reach: the dot-product threshold and the index window that covers it."""

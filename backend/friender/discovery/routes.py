@@ -9,6 +9,12 @@ from .schemas import DiscoverQuerySchema, DiscoverResultSchema
 blp = Blueprint("discovery", __name__, url_prefix="/api", description="People nearby who share your hobbies")
 
 
+@blp.before_request
+def begin_transaction():
+    """Discovery's transaction begins before the token check reads in it (see ``Ranker.begin_request``)."""
+    service.ranker().begin_request()
+
+
 @blp.route("/discover", methods=["GET"])
 @jwt_required()
 @blp.arguments(DiscoverQuerySchema, location="query")

@@ -34,7 +34,7 @@ def ranker():
 
 def discover_page(viewer, limit):
     """``{users}``: the next people to show; an empty page adds ``wider``, the counts a wider radius would bring."""
-    # Read before ranking: on PostgreSQL ranking ends the transaction, which expires the viewer.
+    # Read before ranking: on PostgreSQL ranking may end the transaction, which expires the viewer.
     zip_code, fields = viewer.zip_code, _viewer_fields(viewer)
     users = discover_candidates(viewer, limit)
     if users:
@@ -77,7 +77,7 @@ def discover_candidates(viewer, limit):
             "Complete your profile before discovering people.",
             fields={name: [MISSING_FIELD_MESSAGE] for name in viewer.missing_fields},
         )
-    # The fields ranking reads, copied: the PostgreSQL path starts a new transaction, and reloading
+    # The fields ranking reads, copied: the PostgreSQL path may start a new transaction, and reloading
     # the viewer there would cost a query.
     viewer = _viewer_fields(viewer)
     ranked = ranker().rank(viewer, limit)
