@@ -120,6 +120,31 @@ def test_a_body_of_2000_characters_after_trimming_is_accepted(client, pair):
     assert response.get_json()["body"] == "é" * 2000
 
 
+def test_a_page_with_messages_costs_one_statement_after_the_token_check(client, pair, make_user):
+    ana, ben, match_id = pair
+    send(client, ben, match_id, "hello")
+    empty_match = create_match(ana, make_user(profile=NYC_PROFILE))
+    statements = []
+
+    def on_statement(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", on_statement)
+    try:
+        with_messages = page(client, ana, match_id)
+        counted = len(statements)
+        empty = page(client, ana, empty_match)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", on_statement)
+
+    assert with_messages.status_code == 200
+    assert [message["body"] for message in with_messages.get_json()["messages"]] == ["hello"]
+    assert counted == 2  # the token check, then the page that checks the membership itself
+    # An empty page asks whether the match is the user's: it is, so the answer is an empty page.
+    assert empty.status_code == 200 and empty.get_json() == {"messages": []}
+    assert len(statements) - counted == 3
+
+
 def test_someone_outside_the_match_gets_404_everywhere(client, pair, make_user):
     ana, _ben, match_id = pair
     send(client, ana, match_id, "private")

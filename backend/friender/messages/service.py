@@ -51,14 +51,17 @@ def active_match(user_id, match_id):
 def list_messages(user_id, match_id, before=None, limit=50):
     """Up to ``limit`` messages older than the message id ``before`` (or the newest), oldest first.
 
-    Paging by id rather than by offset keeps pages stable while new messages arrive.
+    Paging by id rather than by offset keeps pages stable while new messages arrive. The page
+    reads only a match the user may talk in; an empty page asks why (someone else's match, or
+    nothing said yet), so a page with messages costs no query of its own for the check.
     """
-    active_match(user_id, match_id)
-    parameters = {"match_id": match_id, "limit": limit}
+    parameters = {"match_id": match_id, "user_id": user_id, "limit": limit}
     if before is None:
         page = execute_rows(_NEWEST_MESSAGES, parameters).all()
     else:
         page = execute_rows(_MESSAGES_BEFORE, {**parameters, "before": before}).all()
+    if not page:
+        active_match(user_id, match_id)
     return page[::-1]
 
 
@@ -66,7 +69,13 @@ def list_messages(user_id, match_id, before=None, limit=50):
 # Built once, like the swipe statements: a chat loads a page every time it opens.
 _NEWEST_MESSAGES = (
     sa.select(*MESSAGE_COLUMNS)
-    .where(Message.match_id == sa.bindparam("match_id", type_=sa.Integer))
+    .where(
+        Message.match_id == sa.bindparam("match_id", type_=sa.Integer),
+        sa.exists().where(
+            Match.id == sa.bindparam("match_id", type_=sa.Integer),
+            relationships.active_matches_of(sa.bindparam("user_id", type_=sa.Integer)),
+        ),
+    )
     .order_by(Message.id.desc())
     .limit(sa.bindparam("limit", type_=sa.Integer))
 )
