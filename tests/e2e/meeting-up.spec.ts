@@ -100,6 +100,32 @@ test('two people match, one proposes a hangout, the other accepts, both see it l
     expect(parse(start)).toBe(expected.getTime());
   });
 
+  await test.step('Noah opens the chat again: the plan is drawn with the log, and nothing pushes the log down', async () => {
+    // Layout shifts of the whole load, summed as Lighthouse's CLS counts them (not after input).
+    await n.addInitScript(() => {
+      const page = window as unknown as { layoutShift: number };
+      page.layoutShift = 0;
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries() as unknown as { value: number; hadRecentInput: boolean }[]) {
+          if (!entry.hadRecentInput) page.layoutShift += entry.value;
+        }
+      }).observe({ type: 'layout-shift', buffered: true });
+    });
+    await n.reload();
+    await expect(n.getByRole('article', { name: 'bouldering' })).toContainText('Agreed');
+    await expect(n.getByRole('log', { name: `Conversation with ${maya.displayName}` })).toBeVisible();
+    // Two frames: a shift of the last render is reported to the observer once it is painted.
+    const shift = await n.evaluate(
+      () =>
+        new Promise<number>((resolve) =>
+          requestAnimationFrame(() =>
+            requestAnimationFrame(() => resolve((window as unknown as { layoutShift: number }).layoutShift)),
+          ),
+        ),
+    );
+    expect(shift).toBeLessThan(0.01);
+  });
+
   await mayaContext.close();
   await noahContext.close();
 });

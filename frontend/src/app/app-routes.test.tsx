@@ -3,15 +3,15 @@ import userEvent from '@testing-library/user-event';
 import { createMemoryRouter, RouterProvider } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { getSession, SESSION_CHANNEL, startSession } from '@/lib/session';
-import { buildCompleteMe, buildMe, buildProfile } from '@/testing/fixtures';
+import { createQueryClient } from '@/lib/query-client';
+import { buildCompleteMe, buildHangout, buildMe, buildProfile } from '@/testing/fixtures';
 import { createTestQueryClient, jsonResponse, makeToken, mockFetch } from '@/testing/test-utils';
 import { AppErrorBoundary } from './error-boundary';
 import { AppProvider } from './provider';
 import { appRoutes } from './router';
 
-function renderApp(path: string) {
+function renderApp(path: string, queryClient = createTestQueryClient()) {
   const router = createMemoryRouter(appRoutes, { initialEntries: [path] });
-  const queryClient = createTestQueryClient();
   render(
     <AppProvider queryClient={queryClient}>
       <RouterProvider router={router} />
@@ -96,6 +96,75 @@ describe('long names', () => {
     await userEvent.click(row);
 
     expect(await screen.findByRole('heading', { level: 1, name })).toHaveAttribute('title', name);
+  });
+});
+
+describe('the chat page', () => {
+  const match = { id: 3, user: buildProfile({ id: 7, display_name: 'Bob' }), matched_at: '2026-01-01T10:00:00Z', last_message: null, unread_count: 0 };
+  const hello = { id: 1, match_id: 3, sender_id: 7, body: 'Hello there', created_at: '2026-01-01T10:01:00Z', read_at: null };
+
+  it('shows the log only once the plans above it have answered, so they never push it down', async () => {
+    startSession(makeToken({ sub: '42' }));
+    let answerPlans: (response: Response) => void = () => {};
+    const plans = new Promise<Response>((resolve) => (answerPlans = resolve));
+    const { calls } = mockFetch(({ url }) => {
+      if (url === '/api/matches') return jsonResponse({ matches: [match] });
+      if (url.startsWith('/api/matches/3/messages')) return jsonResponse({ messages: [hello] });
+      if (url === '/api/matches/3/hangouts') return plans;
+      return undefined;
+    });
+    renderApp('/matches/3');
+
+    expect(await screen.findByRole('heading', { level: 1, name: 'Bob' })).toBeInTheDocument();
+    // The messages were asked for beside the plans, not after them.
+    await vi.waitFor(() => expect(calls.some((call) => call.url.startsWith('/api/matches/3/messages'))).toBe(true));
+    expect(screen.getByRole('status')).toHaveTextContent('Loading conversation…');
+    expect(screen.queryByRole('log')).not.toBeInTheDocument();
+
+    answerPlans(jsonResponse({ hangouts: [buildHangout({ match_id: 3, activity: 'Climbing at the gym' })] }));
+
+    const log = await screen.findByRole('log', { name: 'Conversation with Bob' });
+    expect(within(log).getByText('Hello there')).toBeInTheDocument();
+    expect(screen.getByText('Climbing at the gym')).toBeInTheDocument();
+  });
+
+  it('does not hold the conversation up while a failed read of the plans is retried', async () => {
+    startSession(makeToken({ sub: '42' }));
+    mockFetch(({ url }) => {
+      if (url === '/api/matches') return jsonResponse({ matches: [match] });
+      if (url.startsWith('/api/matches/3/messages')) return jsonResponse({ messages: [hello] });
+      if (url === '/api/matches/3/hangouts') return jsonResponse({ error: 'internal_error', message: 'Something went wrong.' }, 500);
+      return undefined;
+    });
+    // The app's own client, which retries a 500 after a delay.
+    renderApp('/matches/3', createQueryClient());
+
+    const log = await screen.findByRole('log', { name: 'Conversation with Bob' });
+    expect(within(log).getByText('Hello there')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Plan a hangout' })).toBeInTheDocument();
+  });
+
+  it('says when the plans could not be loaded and offers to try again', async () => {
+    startSession(makeToken({ sub: '42' }));
+    let plansFail = true;
+    mockFetch(({ url }) => {
+      if (url === '/api/matches') return jsonResponse({ matches: [match] });
+      if (url.startsWith('/api/matches/3/messages')) return jsonResponse({ messages: [hello] });
+      if (url === '/api/matches/3/hangouts')
+        return plansFail
+          ? jsonResponse({ error: 'internal_error', message: 'Something went wrong.' }, 500)
+          : jsonResponse({ hangouts: [buildHangout({ match_id: 3, activity: 'Climbing at the gym' })] });
+      return undefined;
+    });
+    renderApp('/matches/3');
+
+    const plans = await screen.findByRole('region', { name: 'Plans' });
+    expect(within(plans).getByRole('alert')).toHaveTextContent('Could not load your plans.');
+    plansFail = false;
+    await userEvent.click(within(plans).getByRole('button', { name: 'Try again' }));
+
+    expect(await within(plans).findByText('Climbing at the gym')).toBeInTheDocument();
+    expect(within(plans).queryByRole('alert')).not.toBeInTheDocument();
   });
 });
 

@@ -1,9 +1,12 @@
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { Avatar } from '@/components/ui/avatar';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
+import { getMessagesQueryOptions } from '@/features/chat/api/get-messages';
 import { ChatView } from '@/features/chat/components/chat-view';
+import { getHangoutsQueryOptions } from '@/features/hangouts/api/get-hangouts';
 import { HangoutsPanel } from '@/features/hangouts/components/hangouts-panel';
 import { useMatch } from '@/features/matches/api/get-matches';
 import { useUnmatch } from '@/features/matches/api/unmatch';
@@ -19,6 +22,14 @@ export default function ChatRoute() {
   const matchId = Number(params.id);
   const userId = useSignedInUserId();
   const match = useMatch(matchId);
+  // Both reads start with the page, side by side. The plans sit above the log, so the log waits
+  // for their first answer: shown earlier, it would be pushed down when they land (a layout
+  // shift on every first visit). A failed read never holds the conversation up, nor does the
+  // next attempt: the panel's mount retries an errored query, which is pending again.
+  const validId = Number.isInteger(matchId) && matchId > 0;
+  const plans = useQuery({ ...getHangoutsQueryOptions(matchId), enabled: validId });
+  useInfiniteQuery({ ...getMessagesQueryOptions(matchId), enabled: validId });
+  const plansSettling = plans.isPending && plans.failureCount === 0 && plans.errorUpdateCount === 0;
   const unmatch = useUnmatch();
   const navigate = useNavigate();
   const [confirmingUnmatch, setConfirmingUnmatch] = useState(false);
@@ -39,7 +50,7 @@ export default function ChatRoute() {
     </EmptyState>
   );
 
-  if (!Number.isInteger(matchId) || matchId <= 0) return notFound;
+  if (!validId) return notFound;
   if (match.isPending) return <LoadingState label="Loading conversation…" />;
   if (match.isError) {
     return (
@@ -87,14 +98,20 @@ export default function ChatRoute() {
           onBlocked={() => void navigate('/matches', { replace: true })}
         />
       </div>
-      <HangoutsPanel
-        key={`plans-${matchId}`}
-        matchId={matchId}
-        userId={userId}
-        partnerName={name}
-        sharedTags={partner.shared_interests ?? []}
-      />
-      <ChatView key={matchId} matchId={matchId} userId={userId} partnerName={name} />
+      {plansSettling ? (
+        <LoadingState label="Loading conversation…" />
+      ) : (
+        <>
+          <HangoutsPanel
+            key={`plans-${matchId}`}
+            matchId={matchId}
+            userId={userId}
+            partnerName={name}
+            sharedTags={partner.shared_interests ?? []}
+          />
+          <ChatView key={matchId} matchId={matchId} userId={userId} partnerName={name} />
+        </>
+      )}
       {viewingProfile && <ProfileSheet profile={partner} onClose={() => setViewingProfile(false)} />}
       {confirmingUnmatch && (
         <ConfirmDialog

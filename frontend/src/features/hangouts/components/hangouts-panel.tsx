@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import type { Hangout } from '@/types/api';
 import { useHangouts } from '../api/get-hangouts';
@@ -33,6 +34,14 @@ export function HangoutsPanel({
 
   return (
     <section className="hangouts" aria-label="Plans">
+      {hangouts.isError && (
+        <Alert>
+          Could not load your plans.{' '}
+          <button type="button" className="link-button" onClick={() => void hangouts.refetch()}>
+            Try again
+          </button>
+        </Alert>
+      )}
       {shown.length > 0 && (
         <ul className="hangout-list">
           {shown.map((hangout) => (
