@@ -52,8 +52,19 @@ async function audit(page, url) {
     undefined,
     page,
   );
-  return Object.fromEntries(CATEGORIES.map((name) => [name, Math.round(result.lhr.categories[name].score * 100)]));
+  const scores = Object.fromEntries(CATEGORIES.map((name) => [name, Math.round(result.lhr.categories[name].score * 100)]));
+  // What the performance score is made of, so a low one says where its points went.
+  const metrics = Object.fromEntries(METRICS.map(([id, label]) => [label, result.lhr.audits[id]?.displayValue ?? '-']));
+  return { ...scores, metrics };
 }
+
+const METRICS = [
+  ['first-contentful-paint', 'FCP'],
+  ['largest-contentful-paint', 'LCP'],
+  ['total-blocking-time', 'TBT'],
+  ['cumulative-layout-shift', 'CLS'],
+  ['speed-index', 'SI'],
+];
 
 const data = mkdtempSync(join(tmpdir(), 'friender-lighthouse-'));
 const env = {
@@ -99,6 +110,10 @@ try {
   console.log(`\n${'page'.padEnd(16)}${CATEGORIES.map((name) => name.padStart(16)).join('')}`);
   for (const [path, score] of scores) {
     console.log(`${path.padEnd(16)}${CATEGORIES.map((name) => String(score[name]).padStart(16)).join('')}`);
+  }
+  console.log(`\n${'page'.padEnd(16)}${METRICS.map(([, label]) => label.padStart(10)).join('')}`);
+  for (const [path, score] of scores) {
+    console.log(`${path.padEnd(16)}${METRICS.map(([, label]) => score.metrics[label].padStart(10)).join('')}`);
   }
   const worst = Object.fromEntries(CATEGORIES.map((name) => [name, Math.min(...scores.map(([, score]) => score[name]))]));
   console.log(`lighthouse mobile worst: performance ${worst.performance} (target >= 95), best-practices ${worst['best-practices']} (target 100)`);
