@@ -9,7 +9,6 @@ import redis
 import sqlalchemy as sa
 
 from friender.extensions import db, limiter
-from friender.messages.service import conversation_summaries
 from friender.models import Match, Message
 
 from .matching import create_block, create_match, remove_match
@@ -392,7 +391,7 @@ def test_a_message_moves_its_match_to_the_top_and_the_list_costs_the_same_querie
     assert len(statements) == with_four
 
 
-def test_conversation_summaries_take_two_queries_whatever_the_number_of_matches(app, client, make_user):
+def test_the_match_list_reads_its_conversations_in_its_own_query_whatever_their_number(app, client, make_user):
     viewer = make_user(profile=NYC_PROFILE)
     others = [make_user(profile=NYC_PROFILE) for _ in range(4)]
     match_ids = [create_match(viewer, other) for other in others]
@@ -409,18 +408,23 @@ def test_conversation_summaries_take_two_queries_whatever_the_number_of_matches(
     sa.event.listen(db.engine, "before_cursor_execute", record)
     try:
         db.session.expire_all()
-        summaries = conversation_summaries(viewer.id, match_ids)
-        one = len(statements)
-        conversation_summaries(viewer.id, match_ids[:1])
+        matches = matches_of(client, viewer)
+        with_four = len(statements)
+        statements.clear()
+        matches_of(client, others[0])
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", record)
-    assert one == 2 and len(statements) == 4
+    # The token check, the matches with their conversations, their people's photos.
+    assert with_four == 3 and len(statements) == 3
+    assert not any("messages" in statement and "matches" not in statement for statement in statements)
 
-    assert summaries[match_ids[0]].last_message.body == "unread two"
-    assert summaries[match_ids[0]].unread_count == 2
-    assert summaries[match_ids[1]].last_message.body == "mine"
-    assert summaries[match_ids[1]].unread_count == 0
-    assert summaries[match_ids[2]].last_message.id == last["id"]
-    assert summaries[match_ids[2]].unread_count == 0
-    assert summaries[match_ids[3]].last_message is None
-    assert summaries[match_ids[3]].unread_count == 0
+    assert matches[match_ids[0]]["last_message"]["body"] == "unread two"
+    assert matches[match_ids[0]]["unread_count"] == 2
+    assert matches[match_ids[1]]["last_message"]["body"] == "mine"
+    assert matches[match_ids[1]]["last_message"]["sender_id"] == viewer.id
+    assert matches[match_ids[1]]["unread_count"] == 0
+    read = matches[match_ids[2]]["last_message"]
+    assert read["read_at"] is not None and read == {**last, "read_at": read["read_at"]}
+    assert matches[match_ids[2]]["unread_count"] == 0
+    assert matches[match_ids[3]]["last_message"] is None
+    assert matches[match_ids[3]]["unread_count"] == 0

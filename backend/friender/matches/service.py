@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from .. import events
 from ..errors import Conflict, NotFound, ValidationFailed, conflict_on_duplicate
 from ..extensions import db, execute_rows
-from ..messages.service import conversation_summaries
+from ..messages.service import conversation_summary, with_conversation_summaries
 from ..models import Match, Swipe, User, is_locked, utcnow
 from ..profiles.service import PROFILE_COLUMNS, ProfileView, profile_view, profile_views
 from ..relationships import (
@@ -182,25 +182,26 @@ def undo_last_swipe(swiper):
 def list_matches(user):
     """The user's matches with the other person's profile, newest activity first.
 
-    A constant number of queries whatever the number of matches: the matches with the other
-    people, their photos, then every conversation's last message and unread count at once.
+    Two queries whatever the number of matches: the matches with the other people and their
+    conversation summaries in one, then every photo of those people.
     """
     rows = execute_rows(_MATCHES_WITH_PROFILES, {"user_id": user.id}).all()
-    summaries = conversation_summaries(user.id, [row.match_id for row in rows])
     matches = []
     for row, view in zip(rows, profile_views(user, rows), strict=True):
-        summary = summaries[row.match_id]
+        summary = conversation_summary(row)
         matches.append(MatchView(row.match_id, row.matched_at, view, summary.last_message, summary.unread_count))
     return matches
 
 
 # Built once, like the swipe statements: every load of the match list runs it.
 _USER_ID = sa.bindparam("user_id", type_=sa.Integer)
-_MATCHES_WITH_PROFILES = (
+_MATCHES_WITH_PROFILES = with_conversation_summaries(
     sa.select(Match.id.label("match_id"), Match.matched_at, *PROFILE_COLUMNS)
     .join(User, User.id == other_member(_USER_ID))
     .where(member_of(_USER_ID), ~is_locked(User))
-    .order_by(Match.last_activity_at.desc(), Match.id.desc())
+    .order_by(Match.last_activity_at.desc(), Match.id.desc()),
+    Match.id,
+    _USER_ID,
 )
 
 
