@@ -187,7 +187,7 @@ def test_a_database_failure_while_matching_leaves_neither_the_swipe_nor_the_matc
 
 
 @pytest.mark.postgres
-def test_only_a_match_waits_for_the_disk_and_a_no_takes_one_round_trip_less(client, make_user):
+def test_only_a_match_waits_for_the_disk_and_setting_it_costs_no_round_trip(client, make_user):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("synchronous_commit is PostgreSQL's")
     me, other, third, fourth = (make_user(profile=NYC_PROFILE) for _ in range(4))
@@ -213,7 +213,7 @@ def test_only_a_match_waits_for_the_disk_and_a_no_takes_one_round_trip_less(clie
     sa.event.listen(db.engine, "before_cursor_execute", record)
     try:
         no = statements_of(swipe(client, me, third.id, liked=False))
-        statements_of(swipe(client, me, fourth.id, liked=True))
+        yes = statements_of(swipe(client, me, fourth.id, liked=True))
         statements_of(swipe(client, me, other.id, liked=True))
     finally:
         sa.event.remove(db.engine, "commit", setting_at_commit)
@@ -222,6 +222,9 @@ def test_only_a_match_waits_for_the_disk_and_a_no_takes_one_round_trip_less(clie
     assert at_commit == ["off", "off", "on"]
     # The No: the token's query and the insert, which also sets synchronous_commit.
     assert len(no) == 2 and no[1].startswith("INSERT INTO swipes") and "set_config" in no[1]
+    # The Yes: the token's query, the pair's lock, the insert, and the read of the other's Yes,
+    # which also sets synchronous_commit.
+    assert len(yes) == 4 and yes[2].startswith("INSERT INTO swipes") and "set_config" in yes[3]
 
 
 @pytest.mark.postgres

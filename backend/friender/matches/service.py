@@ -76,10 +76,8 @@ def record_swipe(swiper, user_id, liked):
     if not inserted:  # unknown, or a block either way
         db.session.rollback()
         raise NotFound("No such user.")
-    match = _match_if_mutual(swiper_id, user_id) if liked else None
+    match = _match_if_mutual(swiper_id, user_id, on_postgresql) if liked else None
     if match is None:
-        if liked and on_postgresql:
-            execute_rows(_NO_WAIT_FOR_DISK)
         db.session.commit()
         return None
     db.session.flush()
@@ -100,7 +98,6 @@ def record_swipe(swiper, user_id, liked):
 # within the next fraction of a second only means the person is shown once more; a match is
 # always committed durably. Nothing can be corrupted. ``set_config(..., true)`` is ``SET LOCAL``.
 _SKIP_WAITING_FOR_THE_DISK = sa.func.set_config("synchronous_commit", "off", True)
-_NO_WAIT_FOR_DISK = sa.select(_SKIP_WAITING_FOR_THE_DISK)
 
 # Swipes are the hottest write: their statements are built once (building one per request cost
 # about as much CPU as running it) and the insert skips the ORM's unit of work. It inserts only
@@ -125,18 +122,26 @@ _INSERT_SWIPE_IF_VISIBLE = _insert_swipe_if_visible()
 # The same insert for a No on PostgreSQL, with the setting above folded in: one round trip fewer.
 _INSERT_NO_WITHOUT_WAITING_FOR_THE_DISK = _insert_swipe_if_visible(_SKIP_WAITING_FOR_THE_DISK.is_not(None))
 
-_PAIR_STATE = sa.select(
-    block_either_way(_SWIPER, _SWIPEE).label("blocked"),
-    sa.exists().where(Swipe.swiper_id == _SWIPEE, Swipe.swipee_id == _SWIPER, Swipe.liked).label("said_yes"),
+_SAID_YES = sa.exists().where(Swipe.swiper_id == _SWIPEE, Swipe.swipee_id == _SWIPER, Swipe.liked)
+_PAIR_STATE = sa.select(block_either_way(_SWIPER, _SWIPEE).label("blocked"), _SAID_YES.label("said_yes"))
+# The same read for a Yes on PostgreSQL, which also settles the commit's wait in that round trip:
+# a Yes that makes no match skips it, and one that makes a match keeps the server's setting.
+_PAIR_STATE_SETTING_THE_WAIT = _PAIR_STATE.add_columns(
+    sa.func.set_config(
+        "synchronous_commit",
+        sa.case((_SAID_YES, sa.func.current_setting("synchronous_commit")), else_="off"),
+        True,
+    ).label("synchronous_commit")
 )
 
 
-def _match_if_mutual(swiper_id, swipee_id):
+def _match_if_mutual(swiper_id, swipee_id, on_postgresql):
     """Add the pair's match to the transaction when the other side already said Yes; else None.
 
     A block committed while this Yes waited for the pair's lock → :class:`NotFound`, nothing stored.
     """
-    state = execute_rows(_PAIR_STATE, {"swiper_id": swiper_id, "swipee_id": swipee_id}).one()
+    pair_state = _PAIR_STATE_SETTING_THE_WAIT if on_postgresql else _PAIR_STATE
+    state = execute_rows(pair_state, {"swiper_id": swiper_id, "swipee_id": swipee_id}).one()
     if state.blocked:
         db.session.rollback()
         raise NotFound("No such user.")
