@@ -6,8 +6,9 @@ every one with a birthdate (mostly in their twenties and thirties) and an age ra
 18–99, some narrow it around their own age), builds the search rows with the app's own row
 builder, gives a few viewers in New York (ZIP 10001) a 25-mile radius, 5 tags and 1,000 earlier
 swipes (two of them want only people of 25 to 35), and measures p50/p95 of the endpoint
-through the Flask app — at 10,000 users (database ``<name>_small``) and at N, alternating
-between the two request by request so that other work on the machine weighs on both alike. On
+through the Flask app, with the median time and number of its statements — at 10,000 users
+(database ``<name>_small``) and at N, alternating between the two request by request so that
+other work on the machine weighs on both alike. On
 the same data in the same run it measures a naive baseline (exact distance on every row, tags
 intersected per row, ages computed with PostgreSQL's ``age()``, both ranges checked), checks
 that both return the same people in the same order, and prints
@@ -440,6 +441,18 @@ class Size:
         say(f"loaded {count:,} users and {rows:,} search_tags rows in {seconds:.0f} s")
         self.viewers = prepare_viewers(self.app, users, rng)
         self.client = self.app.test_client()
+        # The time a request spends in its statements (cursor execute to result), and their number.
+        self.sql_ms, self.statements = 0.0, 0
+        with self.app.app_context():
+            sa.event.listen(db.engine, "before_cursor_execute", self._statement_starts)
+            sa.event.listen(db.engine, "after_cursor_execute", self._statement_ends)
+
+    def _statement_starts(self, conn, _cursor, _statement, _parameters, _context, _executemany):
+        conn.info["bench_started"] = time.perf_counter()
+
+    def _statement_ends(self, conn, _cursor, _statement, _parameters, _context, _executemany):
+        self.sql_ms += (time.perf_counter() - conn.info.pop("bench_started")) * 1000
+        self.statements += 1
 
     def discover(self, token):
         response = self.client.get("/api/discover?limit=20", headers={"Authorization": f"Bearer {token}"})
@@ -449,8 +462,10 @@ class Size:
 
 def time_requests(sizes, requests):
     """Request by request, alternate the sizes and viewers, so a busy moment on a shared machine
-    weighs on every size and viewer alike. Returns ``{(count, viewer): [ms, ...]}``."""
+    weighs on every size and viewer alike. Returns ``{(count, viewer): [ms, ...]}`` and
+    ``{(count, viewer): [(SQL ms, statements), ...]}`` of the same requests."""
     timings = {(size.count, name): [] for size in sizes for name, _, _ in size.viewers}
+    sql = {key: [] for key in timings}
     for size in sizes:
         for _, _, token in size.viewers:
             for _ in range(10):
@@ -458,10 +473,12 @@ def time_requests(sizes, requests):
     for _ in range(requests):
         for size in sizes:
             for name, _, token in size.viewers:
+                size.sql_ms, size.statements = 0.0, 0
                 started = time.perf_counter()
                 size.discover(token)
                 timings[(size.count, name)].append((time.perf_counter() - started) * 1000)
-    return timings
+                sql[(size.count, name)].append((size.sql_ms, size.statements))
+    return timings, sql
 
 
 def naive_and_checks(size, naive_runs):
@@ -549,7 +566,7 @@ def main():
     gc.collect()
     gc.freeze()
     say(f"before timing: {load_average()} (2 cores, shared)")
-    timings = time_requests([small, large], args.requests)
+    timings, sql = time_requests([small, large], args.requests)
     say(f"after timing:  {load_average()}")
     checks = {size.count: naive_and_checks(size, args.naive_runs) for size in (small, large)}
 
@@ -557,15 +574,18 @@ def main():
     for size in (small, large):
         say(f"\n== {size.count:,} users ==")
         say(
-            f"{'viewer':<28} {'candidates':>10} {'p50 ms':>8} {'p95 ms':>8} {'naive p95 ms':>13} {'speed-up':>9}"
-            "  same people"
+            f"{'viewer':<28} {'candidates':>10} {'p50 ms':>8} {'p95 ms':>8} {'sql p50':>8} {'stmts':>6}"
+            f" {'naive p95 ms':>13} {'speed-up':>9}  same people"
         )
         for name, _, _ in size.viewers:
             samples, check = timings[(size.count, name)], checks[size.count][name]
             p50, p95 = statistics.median(samples), percentile(samples, 0.95)
+            sql_p50 = statistics.median(ms for ms, _ in sql[(size.count, name)])
+            statements = statistics.median(count for _, count in sql[(size.count, name)])
             say(
-                f"{name:<28} {check['candidates']:>10,} {p50:>8.2f} {p95:>8.2f} {check['naive_p95']:>13.1f} "
-                f"{check['naive_p95'] / p95:>8.0f}x  {'yes' if check['same'] else 'NO'} ({check['shown']} shown)"
+                f"{name:<28} {check['candidates']:>10,} {p50:>8.2f} {p95:>8.2f} {sql_p50:>8.2f} {statements:>6.0f}"
+                f" {check['naive_p95']:>13.1f} {check['naive_p95'] / p95:>8.0f}x"
+                f"  {'yes' if check['same'] else 'NO'} ({check['shown']} shown)"
             )
             rows.append((size.count, name, p95, check))
 
