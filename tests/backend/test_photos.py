@@ -21,6 +21,7 @@ from friender.models import Photo, RetiredUploadForm, utcnow
 from friender.storage import InvalidKey, StorageError, get_storage
 
 from . import photo_files as files
+from .matching import create_match
 from .processes import AppProcess
 from .support import NYC_PROFILE
 
@@ -446,6 +447,30 @@ def test_reorder_takes_all_photos_exactly_once(client, user):
         assert_error(
             client.put("/api/me/photos/order", json={"photo_ids": wrong}, headers=user.headers), 422, "validation_error"
         )
+
+
+def test_others_see_each_persons_shown_photos_in_order_on_discover_and_in_the_match_list(client, make_user, user):
+    first, second, third = add_photos(client, user, 3)
+    client.put(
+        "/api/me/photos/order", json={"photo_ids": [third["id"], first["id"], second["id"]]}, headers=user.headers
+    )
+    someone, nobody_pictured, viewer = (make_user(profile=NYC_PROFILE) for _ in range(3))
+    (lone,) = add_photos(client, someone, 1)
+    expected = {user.id: [(third["id"], 0), (first["id"], 1), (second["id"], 2)], someone.id: [(lone["id"], 0)]}
+    expected[nobody_pictured.id] = []
+
+    def photos_of(people):
+        return {person["id"]: [(photo["id"], photo["position"]) for photo in person["photos"]] for person in people}
+
+    shown = client.get("/api/discover", headers=viewer.headers).get_json()["users"]
+    assert len(shown) == 3 and photos_of(shown) == expected
+
+    for other in (user, someone, nobody_pictured):
+        create_match(viewer, other)
+    matches = client.get("/api/matches", headers=viewer.headers).get_json()["matches"]
+    # One entry per match, however many photos its person has.
+    assert len(matches) == 3 == len({match["id"] for match in matches})
+    assert photos_of(match["user"] for match in matches) == expected
 
 
 def test_delete_removes_the_row_and_the_objects_and_closes_the_gap(client, app, user):
