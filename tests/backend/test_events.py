@@ -18,6 +18,7 @@ from friender import create_app
 from friender.auth import service as auth_service
 from friender.events import broker
 from friender.events.broker import BrokerUnavailable, RedisBroker
+from friender.events.subscriptions import SubscriptionEnded
 from friender.extensions import db
 from friender.models import Message
 from tests.security.tcp_proxy import TcpProxy
@@ -459,6 +460,43 @@ def test_the_redis_broker_delivers_in_process_and_stops_its_listener(client, tri
     for stream in streams.values():
         stream.close()
     assert hub.subscriber_count() == 0
+    assert wait_until(lambda: hub._listener is None, timeout=5)
+
+
+@needs_redis
+def test_a_stream_opened_while_the_listener_loses_its_connection_waits_for_the_next_one(monkeypatch):
+    client = redis.Redis.from_url(REDIS_TEST_URL)
+    hub = RedisBroker(client, f"friender-test-{uuid.uuid4().hex}:", subscribe_timeout=5)
+    carried = hub.subscribe(1)
+    # The listener's next read of Redis fails, once the second stream has asked to subscribe.
+    failing, asked = threading.Event(), threading.Event()
+    read = redis.client.PubSub.get_message
+
+    def get_message(pubsub, *args, **kwargs):
+        if not failing.is_set():
+            failing.set()
+            asked.wait(timeout=10)
+            raise redis.ConnectionError("the connection dropped")
+        return read(pubsub, *args, **kwargs)
+
+    monkeypatch.setattr(redis.client.PubSub, "get_message", get_message)
+    client.publish(hub._control, b"")  # wake the listener into that read
+    assert failing.wait(timeout=5)
+    opened = {}
+    opener = threading.Thread(target=lambda: opened.update(stream=hub.subscribe(2)))
+    opener.start()
+    assert wait_until(lambda: hub.subscriber_count(2) == 1, timeout=5)
+    asked.set()
+    opener.join(timeout=10)
+
+    # The stream the lost connection carried ends; the one opened meanwhile is served by the next.
+    with pytest.raises(SubscriptionEnded) as ended:
+        carried.get(timeout=5)
+    assert ended.value.reason == "broker_lost"
+    assert "stream" in opened, "the new stream was refused for the connection lost before it"
+    hub.publish(2, {"event": "ping"})
+    assert opened["stream"].get(timeout=5) == {"event": "ping"}
+    opened["stream"].close()
     assert wait_until(lambda: hub._listener is None, timeout=5)
 
 

@@ -97,7 +97,7 @@ class RedisBroker(Broker):
         ready = _Ready()
         with self._lock:
             subscription, replaced = self._register(user_id, token_id, address, limits, session_id)
-            self._operations.append(("subscribe", user_id, ready))
+            self._operations.append(("subscribe", user_id, ready, subscription))
             if self._listener is None:
                 self._listener = threading.Thread(target=self._listen, name="friender-events", daemon=True)
                 self._listener.start()
@@ -113,7 +113,7 @@ class RedisBroker(Broker):
         last = super().unsubscribe(subscription)
         if last:
             with self._lock:
-                self._operations.append(("unsubscribe", subscription.user_id, None))
+                self._operations.append(("unsubscribe", subscription.user_id, None, subscription))
             self._wake()
         return last
 
@@ -159,7 +159,7 @@ class RedisBroker(Broker):
                 pubsub.close()
 
     def _apply(self, pubsub, operation, joined, awaiting):
-        kind, user_id, ready = operation
+        kind, user_id, ready, _subscription = operation
         channel = self.channel(user_id)
         if kind == "subscribe":
             if not self.subscriber_count(user_id):
@@ -190,12 +190,22 @@ class RedisBroker(Broker):
             self._deliver(user_id, json.loads(message["data"]))
 
     def _fail_everything(self, operations, awaiting):
+        """End what the lost connection held: the ``operations`` this attempt took, the
+        subscriptions awaiting its confirmations, and every stream it carried.
+
+        Operations queued while the attempt failed wait for the next connection, and so do
+        their streams: one opened just as Redis came back is not refused for the outage before it.
+        """
         with self._lock:
-            subscriptions = [s for group in self._subscriptions.values() for s in group]
-            self._subscriptions.clear()
-            operations = operations + list(self._operations)
-            self._operations.clear()
-        for _kind, _user_id, ready in operations:
+            queued = {operation[3] for operation in self._operations if operation[0] == "subscribe"}
+            subscriptions = []
+            for user_id, group in list(self._subscriptions.items()):
+                for subscription in [s for s in group if s not in queued]:
+                    del group[subscription]
+                    subscriptions.append(subscription)
+                if not group:
+                    del self._subscriptions[user_id]
+        for _kind, _user_id, ready, _subscription in operations:
             if ready is not None:
                 ready.set(ok=False)
         for waiting in awaiting.values():
