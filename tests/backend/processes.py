@@ -56,6 +56,7 @@ class AppProcess:
         return Path(self.log_path).read_text(errors="replace")
 
     def stop(self):
+        """Stop the server; returns everything it wrote, complete once its processes have exited."""
         self.process.terminate()
         try:
             self.process.wait(timeout=10)
@@ -63,4 +64,6 @@ class AppProcess:
             self.process.kill()
             self.process.wait(timeout=10)
         self.listener.close()
+        written = self.read_log()
         os.unlink(self.log_path)
+        return written
