@@ -40,7 +40,7 @@ import psycopg2.extensions
 import sqlalchemy as sa
 from flask_jwt_extended import create_access_token
 from flask_migrate import upgrade
-from support import recreate_database
+from support import SqlClock, recreate_database
 
 from friender import create_app
 from friender.discovery import index
@@ -441,18 +441,8 @@ class Size:
         say(f"loaded {count:,} users and {rows:,} search_tags rows in {seconds:.0f} s")
         self.viewers = prepare_viewers(self.app, users, rng)
         self.client = self.app.test_client()
-        # The time a request spends in its statements (cursor execute to result), and their number.
-        self.sql_ms, self.statements = 0.0, 0
         with self.app.app_context():
-            sa.event.listen(db.engine, "before_cursor_execute", self._statement_starts)
-            sa.event.listen(db.engine, "after_cursor_execute", self._statement_ends)
-
-    def _statement_starts(self, conn, _cursor, _statement, _parameters, _context, _executemany):
-        conn.info["bench_started"] = time.perf_counter()
-
-    def _statement_ends(self, conn, _cursor, _statement, _parameters, _context, _executemany):
-        self.sql_ms += (time.perf_counter() - conn.info.pop("bench_started")) * 1000
-        self.statements += 1
+            self.sql = SqlClock(db.engine)
 
     def discover(self, token):
         response = self.client.get("/api/discover?limit=20", headers={"Authorization": f"Bearer {token}"})
@@ -473,11 +463,11 @@ def time_requests(sizes, requests):
     for _ in range(requests):
         for size in sizes:
             for name, _, token in size.viewers:
-                size.sql_ms, size.statements = 0.0, 0
+                size.sql.reset()
                 started = time.perf_counter()
                 size.discover(token)
                 timings[(size.count, name)].append((time.perf_counter() - started) * 1000)
-                sql[(size.count, name)].append((size.sql_ms, size.statements))
+                sql[(size.count, name)].append((size.sql.seconds * 1000, size.sql.statements))
     return timings, sql
 
 

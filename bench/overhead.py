@@ -36,7 +36,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_migrate import upgrade
-from support import BIN, ROOT, recreate_database, serving
+from support import BIN, ROOT, SqlClock, recreate_database, serving
 
 from friender import create_app
 from friender.extensions import db
@@ -161,40 +161,6 @@ def make_viewers(client, people):
         viewer["swipe_queue"] = [person for person in rng.sample(people, len(people)) if person not in others]
     db.session.commit()
     return viewers
-
-
-class SqlClock:
-    """Adds up the time spent in the database: statements (cursor execute to result), counted, and
-    the COMMITs and ROLLBACKs, which are round trips too (a commit waits for the disk)."""
-
-    def __init__(self, engine):
-        self.seconds = 0.0
-        self.statements = 0
-        sa.event.listen(engine, "before_cursor_execute", self._before)
-        sa.event.listen(engine, "after_cursor_execute", self._after)
-        dialect = engine.dialect
-        dialect.do_commit = self._timed(dialect.do_commit)
-        dialect.do_rollback = self._timed(dialect.do_rollback)
-
-    def _timed(self, call):
-        def timed(dbapi_connection):
-            started = time.perf_counter()
-            try:
-                return call(dbapi_connection)
-            finally:
-                self.seconds += time.perf_counter() - started
-
-        return timed
-
-    def _before(self, conn, _cursor, _statement, _parameters, _context, _executemany):
-        conn.info["bench_started"] = time.perf_counter()
-
-    def _after(self, conn, _cursor, _statement, _parameters, _context, _executemany):
-        self.seconds += time.perf_counter() - conn.info.pop("bench_started")
-        self.statements += 1
-
-    def reset(self):
-        self.seconds, self.statements = 0.0, 0
 
 
 def request_for(name, viewer):

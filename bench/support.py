@@ -4,6 +4,7 @@ import contextlib
 import functools
 import re
 import sys
+import time
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -41,6 +42,40 @@ def recreate_database(url):
     with engine.begin() as connection:
         connection.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     engine.dispose()
+
+
+class SqlClock:
+    """Adds up the time spent in the database: statements (cursor execute to result), counted, and
+    the COMMITs and ROLLBACKs, which are round trips too (a commit waits for the disk)."""
+
+    def __init__(self, engine):
+        self.seconds = 0.0
+        self.statements = 0
+        sa.event.listen(engine, "before_cursor_execute", self._before)
+        sa.event.listen(engine, "after_cursor_execute", self._after)
+        dialect = engine.dialect
+        dialect.do_commit = self._timed(dialect.do_commit)
+        dialect.do_rollback = self._timed(dialect.do_rollback)
+
+    def _timed(self, call):
+        def timed(dbapi_connection):
+            started = time.perf_counter()
+            try:
+                return call(dbapi_connection)
+            finally:
+                self.seconds += time.perf_counter() - started
+
+        return timed
+
+    def _before(self, conn, _cursor, _statement, _parameters, _context, _executemany):
+        conn.info["bench_started"] = time.perf_counter()
+
+    def _after(self, conn, _cursor, _statement, _parameters, _context, _executemany):
+        self.seconds += time.perf_counter() - conn.info.pop("bench_started")
+        self.statements += 1
+
+    def reset(self):
+        self.seconds, self.statements = 0.0, 0
 
 
 @contextlib.contextmanager

@@ -5,9 +5,9 @@ may read or write its messages; for everyone else the match does not exist. Ever
 committed first and then published to both members' event streams.
 """
 
+from collections import namedtuple
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import NamedTuple
+from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -180,17 +180,8 @@ def conversation_summary(row):
     return ConversationSummary(last, row.unread_count)
 
 
-class LastMessage(NamedTuple):
-    """A conversation's newest message, as :data:`MESSAGE_COLUMNS` read it."""
-
-    id: int
-    match_id: int
-    sender_id: int
-    body: str
-    created_at: datetime
-    read_at: datetime | None
-
-
+# A conversation's newest message, with the fields of MESSAGE_COLUMNS (derived, so they cannot drift apart).
+LastMessage = namedtuple("LastMessage", [column.key for column in MESSAGE_COLUMNS])
 _LAST_MESSAGE = aliased(Message, name="last_message")
 _LAST_MESSAGE_COLUMNS = tuple(getattr(_LAST_MESSAGE, column.key) for column in MESSAGE_COLUMNS)
 _LAST_ROW_KEYS = tuple(f"last_{column.key}" for column in MESSAGE_COLUMNS)
