@@ -1,6 +1,7 @@
 """GET /api/discover: who is shown, in which order, and that the index follows every change."""
 
 import random
+import threading
 from datetime import date
 
 import psycopg2.extensions
@@ -60,12 +61,17 @@ def test_a_page_on_postgresql_is_read_in_one_snapshot_with_its_token_check(clien
     shown = make_user(profile=person("10011", ["Chess"], ["Jazz"]))
     db.session.commit()  # each request of a served app begins with no transaction
     events = []
+    # The request runs in this thread (the test client); the app's background work, on its own
+    # connections, would be recorded too by these engine-wide listeners.
+    request_thread = threading.get_ident()
 
     def on_statement(_conn, cursor, statement, *_args):
-        events.append((cursor.connection.isolation_level, statement.split()[0]))
+        if threading.get_ident() == request_thread:
+            events.append((cursor.connection.isolation_level, statement.split()[0]))
 
     def on_commit(_conn):
-        events.append((None, "COMMIT"))
+        if threading.get_ident() == request_thread:
+            events.append((None, "COMMIT"))
 
     sa.event.listen(db.engine, "before_cursor_execute", on_statement)
     sa.event.listen(db.engine, "commit", on_commit)
